@@ -1,0 +1,84 @@
+package io.ucag.runtime;
+
+/**
+ * A dense float32 tensor, row-major (NCHW for images), living on one {@link Device}.
+ *
+ * <p>Tensors hold device memory and are released explicitly: {@link #close()} (try-with-resources), or
+ * by the innermost {@link TensorScope} open on the creating thread when it closes. A closed tensor
+ * throws on use. Tensors are not thread-safe; a device may be shared by threads (see {@link Device}).
+ */
+public final class Tensor implements AutoCloseable {
+    private final Device device;
+    private final Shape shape;
+    private DeviceBuffer buffer; // null once closed
+
+    /**
+     * Wraps freshly allocated device memory. For device implementations; users create tensors through
+     * {@link Device#fromArray} and ops.
+     */
+    public Tensor(Device device, Shape shape, DeviceBuffer buffer) {
+        if (buffer.floats() < shape.numel()) {
+            throw new IllegalArgumentException("buffer of " + buffer.floats() + " floats is too small for " + shape);
+        }
+        this.device = device;
+        this.shape = shape;
+        this.buffer = buffer;
+        TensorScope.track(this);
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The device memory; throws if the tensor was closed. */
+    public DeviceBuffer buffer() {
+        if (buffer == null) {
+            throw new IllegalStateException("tensor " + shape + " was already closed");
+        }
+        return buffer;
+    }
+
+    public boolean isClosed() {
+        return buffer == null;
+    }
+
+    /** Copies the values to a new Java array (a device-to-host transfer on OpenCL). */
+    public float[] toArray() {
+        return device.toArray(this);
+    }
+
+    /** A tensor of another shape with the same element count sharing this memory (no copy). */
+    public Tensor reshape(Shape newShape) {
+        if (newShape.numel() != shape.numel()) {
+            throw new IllegalArgumentException("reshape: " + shape + " has " + shape.numel()
+                    + " elements, " + newShape + " has " + newShape.numel());
+        }
+        DeviceBuffer b = buffer();
+        b.retain();
+        return new Tensor(device, newShape, b);
+    }
+
+    /** Shorthand for {@code reshape(Shape.of(dims))}. */
+    public Tensor reshape(int... dims) {
+        return reshape(Shape.of(dims));
+    }
+
+    /** Releases this tensor's hold on the device memory; idempotent. */
+    @Override
+    public void close() {
+        if (buffer != null) {
+            DeviceBuffer b = buffer;
+            buffer = null;
+            b.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shape + "@" + device.name() + (buffer == null ? " (closed)" : "");
+    }
+}

@@ -4,15 +4,17 @@ import io.ucag.runtime.Shape;
 import java.util.Arrays;
 
 /**
- * Where the elements of one reduction live in a row-major input. Adjacent axes of the same kind (kept or
+ * Where the elements of one reduction live in a row-major input (used by both backends). Adjacent axes of the same kind (kept or
  * reduced) are merged and size-1 axes dropped, so a full sum is one contiguous run and reducing axes (2,3) of
  * NCHW is one run of H*W per output. Output element {@code k} (row-major over the kept axes, which is also the
  * layout of the output tensor) starts at {@link #keptOffset}; its inputs are {@code outerReducedOffset(r) +
  * i * innerReducedStride()} for {@code r < outerReducedCount()}, {@code i < innerReducedSize()}.
  */
-final class ReductionGeometry {
+public final class ReductionGeometry {
     private final int[] keptDims;       // merged kept axes, outermost first
     private final int[] keptStrides;    // their input strides
+    private final int[] reducedDims;    // merged reduced axes, outermost first
+    private final int[] reducedStrides;
     private final int[] outerDims;      // merged reduced axes except the innermost one
     private final int[] outerStrides;
     private final int innerSize;        // the innermost reduced axis (1 when nothing is reduced)
@@ -21,6 +23,8 @@ final class ReductionGeometry {
     private ReductionGeometry(int[] keptDims, int[] keptStrides, int[] reducedDims, int[] reducedStrides) {
         this.keptDims = keptDims;
         this.keptStrides = keptStrides;
+        this.reducedDims = reducedDims;
+        this.reducedStrides = reducedStrides;
         int last = reducedDims.length - 1;
         this.innerSize = last < 0 ? 1 : reducedDims[last];
         this.innerStride = last < 0 ? 0 : reducedStrides[last];
@@ -29,7 +33,7 @@ final class ReductionGeometry {
     }
 
     /** {@code sortedAxes}: normalised, sorted, distinct (as {@code OpShapes.reduceAxes} returns them). */
-    static ReductionGeometry of(Shape shape, int[] sortedAxes) {
+    public static ReductionGeometry of(Shape shape, int[] sortedAxes) {
         int rank = shape.rank();
         int[] kd = new int[rank];
         int[] ks = new int[rank];
@@ -69,11 +73,36 @@ final class ReductionGeometry {
         return r;
     }
 
-    int keptCount() {
+    /**
+     * Merged kept axes (outermost first); kept and reduced groups alternate, so a rank-r input has at most
+     * {@code (r + 1) / 2} of each.
+     */
+    public int[] keptDims() {
+        return keptDims.clone();
+    }
+
+    /** Input strides (in elements) of {@link #keptDims}. */
+    public int[] keptStrides() {
+        return keptStrides.clone();
+    }
+
+    /** Merged reduced axes (outermost first); empty when only size-1 axes are reduced. */
+    public int[] reducedDims() {
+        return reducedDims.clone();
+    }
+
+    /** Input strides (in elements) of {@link #reducedDims}. */
+    public int[] reducedStrides() {
+        return reducedStrides.clone();
+    }
+
+    /** Output elements (the product of the kept dimensions). */
+    public int keptCount() {
         return product(keptDims);
     }
 
-    int reducedCount() {
+    /** Input elements per output element. */
+    public int reducedCount() {
         return product(outerDims) * innerSize;
     }
 

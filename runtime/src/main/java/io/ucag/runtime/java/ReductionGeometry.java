@@ -4,11 +4,12 @@ import io.ucag.runtime.Shape;
 import java.util.Arrays;
 
 /**
- * Where the elements of one reduction live in a row-major input (used by both backends). Adjacent axes of the same kind (kept or
- * reduced) are merged and size-1 axes dropped, so a full sum is one contiguous run and reducing axes (2,3) of
- * NCHW is one run of H*W per output. Output element {@code k} (row-major over the kept axes, which is also the
- * layout of the output tensor) starts at {@link #keptOffset}; its inputs are {@code outerReducedOffset(r) +
- * i * innerReducedStride()} for {@code r < outerReducedCount()}, {@code i < innerReducedSize()}.
+ * Where the elements of one reduction live in a row-major input (used by both backends). Adjacent axes of the
+ * same kind (kept or reduced) are merged and size-1 axes dropped, so a full sum is one contiguous run and
+ * reducing axes (2,3) of NCHW is one run of H*W per output. Output element {@code k} (row-major over the kept
+ * axes, which is also the layout of the output tensor) starts at {@link #keptOffset}; its inputs are
+ * {@code outerReducedOffset(r) + i * innerReducedStride()} for {@code r < outerReducedCount()},
+ * {@code i < innerReducedSize()}.
  */
 public final class ReductionGeometry {
     private final int[] keptDims;       // merged kept axes, outermost first

@@ -14,19 +14,14 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Special values follow torch 1.13 (checked interactively: relu/clamp keep NaN and -0.0, exp overflows). */
 class JavaElementwiseTest {
+    /** Two threads so the parallel split is exercised; never closed, as jqwik and JUnit share it. */
     private static final JavaDevice DEVICE = new JavaDevice(2);
     private static final float NAN = Float.NaN;
     private static final float INF = Float.POSITIVE_INFINITY;
-
-    @AfterAll
-    static void closeDevice() {
-        DEVICE.close();
-    }
 
     private static Tensor t(Shape s, float... v) {
         return DEVICE.fromArray(s, v);

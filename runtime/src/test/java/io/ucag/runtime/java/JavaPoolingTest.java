@@ -13,17 +13,12 @@ import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Expected numbers of the hand-computed cases come from torch 1.13 (F.max_pool2d / avg_pool2d / adaptive). */
 class JavaPoolingTest {
+    /** Two threads so the parallel split is exercised; never closed, as jqwik and JUnit share it. */
     private static final JavaDevice DEVICE = new JavaDevice(2);
-
-    @AfterAll
-    static void closeDevice() {
-        DEVICE.close();
-    }
 
     /** 1..n as an (1,1,h,w) image. */
     private static Tensor ramp(int h, int w) {

@@ -34,8 +34,8 @@ public final class BatchNormFolding {
             float eps) {
         int channels = mean.length;
         if (var.length != channels || gamma.length != channels || beta.length != channels) {
-            throw new IllegalArgumentException("batchNormFolding: mean, var, gamma and beta must have equal lengths, got "
-                    + channels + ", " + var.length + ", " + gamma.length + ", " + beta.length);
+            throw new IllegalArgumentException("batchNormFolding: mean, var, gamma and beta must have equal "
+                    + "lengths, got " + channels + ", " + var.length + ", " + gamma.length + ", " + beta.length);
         }
         if (channels == 0 || weight.length == 0 || weight.length % channels != 0) {
             throw new IllegalArgumentException("batchNormFolding: weight of " + weight.length

@@ -55,6 +55,14 @@ class BroadcastPlanTest {
     }
 
     @Test
+    void alternatingBroadcastAxesCannotMerge() {
+        BroadcastPlan p = BroadcastPlan.of("add", Shape.of(2, 1, 3, 1, 5, 1), Shape.of(1, 4, 1, 6, 1, 7));
+        assertArrayEquals(new int[] {2, 4, 3, 6, 5, 7}, p.dims());
+        assertArrayEquals(new int[] {15, 0, 5, 0, 1, 0}, p.stridesA());
+        assertArrayEquals(new int[] {0, 42, 0, 7, 0, 1}, p.stridesB());
+    }
+
+    @Test
     void incompatibleShapesThrowNamingTheOp() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> BroadcastPlan.of("mul", Shape.of(2, 3), Shape.of(4, 3, 3)));

@@ -8,8 +8,8 @@ import io.ucag.runtime.Tensor;
 /** Launches the kernels of {@code elementwise.cl}. */
 final class ClElementwise {
     private static final String FILE = "elementwise.cl";
-    /** Outer groups the broadcast kernels index besides the innermost one. */
-    private static final int OUTER_GROUPS = 5;
+    /** Outer groups the {@code _nd} broadcast kernels index besides the mid and inner ones (plans have <= 6). */
+    private static final int OUTER_GROUPS = 4;
 
     private ClElementwise() {
     }
@@ -18,10 +18,10 @@ final class ClElementwise {
         Shape xs = OpShapes.batchNorm(x, mean, var, gamma, beta, eps);
         int channels = xs.dim(1);
         int inner = xs.size(2, xs.rank());
-        int planes = xs.numel() / inner;
+        int batch = xs.dim(0);
         Tensor y = d.allocate(xs);
-        d.kernel(FILE, "batch_norm").launch(new long[] {inner, planes}, null,
-                x, y, mean, var, gamma, beta, eps, inner, planes, channels);
+        d.kernel(FILE, "batch_norm").launch(new long[] {inner, channels, batch}, null,
+                x, y, mean, var, gamma, beta, eps, inner, channels, batch);
         return y;
     }
 
@@ -62,28 +62,38 @@ final class ClElementwise {
         return y;
     }
 
-    /** Left-pads the plan's outer groups to {@link #OUTER_GROUPS} (size 1, stride 0) and launches the kernel. */
+    /**
+     * Views the plan's groups as (outer..., mid, inner) and launches {@code <kernel>_3d} when there is at most one
+     * outer group, else {@code <kernel>_nd} with the outer groups left-padded to {@link #OUTER_GROUPS}.
+     */
     private static Tensor broadcast(ClDevice d, String kernel, BroadcastPlan plan, Tensor a, Tensor b) {
-        int[] dims = plan.dims();
-        int outer = dims.length - 1;
-        int[] outerDims = new int[OUTER_GROUPS];
-        int[] stridesA = new int[OUTER_GROUPS];
-        int[] stridesB = new int[OUTER_GROUPS];
-        java.util.Arrays.fill(outerDims, 1);
-        for (int g = 0; g < outer; g++) {
-            int slot = OUTER_GROUPS - outer + g;
-            outerDims[slot] = dims[g];
-            stridesA[slot] = plan.stridesA()[g];
-            stridesB[slot] = plan.stridesB()[g];
-        }
-        int inner = plan.innerSize();
-        int rows = plan.outShape().numel() / inner;
+        int rank = plan.rank();
+        int[] dims = padFront(plan.dims(), 1);
+        int[] sa = padFront(plan.stridesA(), 0);
+        int[] sb = padFront(plan.stridesB(), 0);
+        int inner = dims[dims.length - 1];
+        int mid = dims[dims.length - 2];
+        int outer = plan.outShape().numel() / (inner * mid);
+        long[] global = {inner, mid, outer};
         Tensor y = d.allocate(plan.outShape());
-        d.kernel(FILE, kernel).launch(new long[] {inner, rows}, null,
-                a, b, y, inner, rows, plan.stridesA()[outer], plan.stridesB()[outer],
-                outerDims[1], outerDims[2], outerDims[3], outerDims[4],
-                stridesA[0], stridesA[1], stridesA[2], stridesA[3], stridesA[4],
-                stridesB[0], stridesB[1], stridesB[2], stridesB[3], stridesB[4]);
+        int last = dims.length - 1;
+        if (rank <= 3) {
+            d.kernel(FILE, kernel + "_3d").launch(global, null, a, b, y, inner, mid, outer,
+                    sa[last], sa[last - 1], sa[last - 2], sb[last], sb[last - 1], sb[last - 2]);
+        } else {
+            d.kernel(FILE, kernel + "_nd").launch(global, null, a, b, y, inner, mid, outer, dims[1], dims[2], dims[3],
+                    sa[last], sa[last - 1], sa[0], sa[1], sa[2], sa[3],
+                    sb[last], sb[last - 1], sb[0], sb[1], sb[2], sb[3]);
+        }
         return y;
+    }
+
+    /** {@code values} preceded by {@code fill} up to {@link #OUTER_GROUPS} + 2 entries (outer groups, mid, inner). */
+    private static int[] padFront(int[] values, int fill) {
+        int[] padded = new int[OUTER_GROUPS + 2];
+        int front = padded.length - values.length;
+        java.util.Arrays.fill(padded, 0, front, fill);
+        System.arraycopy(values, 0, padded, front, values.length);
+        return padded;
     }
 }

@@ -3,7 +3,8 @@
 //
 // Kernels (one work item per output element; global size (OW, OH, N*C), no local size needed):
 //   max_pool2d           max over the window clipped to the image (padding acts as -inf); a NaN anywhere in
-//                        the window gives NaN.
+//                        the window gives NaN. Uses fmax, so a tie of -0.0 and 0.0 may give either zero
+//                        (torch keeps the first).
 //   avg_pool2d           sum over the clipped window / divisor: with count_include_pad the divisor is
 //                        (min(h0+KH, H+PH) - h0) * (min(w0+KW, W+PW) - w0) (padding counts, the part of a
 //                        ceil-mode window past the padding does not), otherwise the number of image pixels.
@@ -33,15 +34,15 @@ __kernel void max_pool2d(__global const float* in_g, __global float* out_g,
     const int we = min(w0 + KW, W);
     __global const float* plane_g = in_g + (size_t)plane * H * W;
     float max_p = -INFINITY;
+    int nan_p = 0;
     for (int y = hs; y < he; y++) {
         for (int x = ws; x < we; x++) {
             const float v = plane_g[y * W + x];
-            if (v > max_p || isnan(v)) {
-                max_p = v; // once NaN, nothing compares greater, so NaN sticks
-            }
+            max_p = fmax(max_p, v); // fmax skips NaN; nan_p remembers it
+            nan_p |= isnan(v);
         }
     }
-    out_g[((size_t)plane * OH + oy) * OW + ox] = max_p;
+    out_g[((size_t)plane * OH + oy) * OW + ox] = nan_p ? NAN : max_p;
 }
 
 __kernel void avg_pool2d(__global const float* in_g, __global float* out_g,

@@ -90,6 +90,8 @@ class ClElementwiseTest {
             {Shape.of(3, 1, 13, 5), x},   // per-image, per-pixel mask over channels
             {Shape.of(13, 1), Shape.of(1, 5)}, // outer product
             {Shape.of(1, 1, 1, 1), Shape.of(1)},
+            {Shape.of(2, 1, 3, 1, 5), Shape.of(4, 1, 6, 1)},         // 5 groups: the _nd kernel
+            {Shape.of(2, 1, 3, 1, 5, 1), Shape.of(1, 4, 1, 6, 1, 7)}, // 6 groups, the most a plan has
         };
         for (Shape[] pair : pairs) {
             compareBroadcast(cl, pair[0], pair[1], rnd);

@@ -111,37 +111,45 @@ final class JavaElementwise {
 
     /**
      * a (+ or *) b over the plan's groups: rows of the innermost group are split over threads; each row finds
-     * its input offsets once, then runs with fixed strides.
+     * its input offsets once. Inner strides are 1 or 0 (a broadcast value); both ops commute exactly, so the
+     * operands are swapped to make b the broadcast one and only two row loops are needed per op.
      */
     private static Tensor broadcast(JavaDevice d, BroadcastPlan plan, Tensor a, Tensor b, boolean multiply) {
-        Tensor y = d.allocate(plan.outShape());
-        float[] in1 = d.data(a);
-        float[] in2 = d.data(b);
-        float[] out = d.data(y);
+        int last = plan.rank() - 1;
+        boolean swap = plan.stridesA()[last] == 0 && plan.stridesB()[last] != 0;
+        float[] in1 = d.data(swap ? b : a);
+        float[] in2 = d.data(swap ? a : b);
+        int[] strides1 = swap ? plan.stridesB() : plan.stridesA();
+        int[] strides2 = swap ? plan.stridesA() : plan.stridesB();
+        boolean scalar2 = strides2[last] == 0;
         int[] dims = plan.dims();
-        int last = dims.length - 1;
         int inner = dims[last];
-        int strideA = plan.stridesA()[last];
-        int strideB = plan.stridesB()[last];
+        Tensor y = d.allocate(plan.outShape());
+        float[] out = d.data(y);
         d.loop().forRange(plan.outShape().numel() / inner, inner, (from, to) -> {
             for (int row = from; row < to; row++) {
-                int offA = 0;
-                int offB = 0;
+                int off1 = 0;
+                int off2 = 0;
                 int rest = row;
                 for (int g = last - 1; g >= 0; g--) {
                     int i = rest % dims[g];
                     rest /= dims[g];
-                    offA += i * plan.stridesA()[g];
-                    offB += i * plan.stridesB()[g];
+                    off1 += i * strides1[g];
+                    off2 += i * strides2[g];
                 }
                 int o = row * inner;
-                if (multiply) {
+                if (scalar2) {
+                    float v2 = in2[off2];
                     for (int k = 0; k < inner; k++) {
-                        out[o + k] = in1[offA + k * strideA] * in2[offB + k * strideB];
+                        out[o + k] = multiply ? in1[off1 + k] * v2 : in1[off1 + k] + v2;
+                    }
+                } else if (multiply) {
+                    for (int k = 0; k < inner; k++) {
+                        out[o + k] = in1[off1 + k] * in2[off2 + k];
                     }
                 } else {
                     for (int k = 0; k < inner; k++) {
-                        out[o + k] = in1[offA + k * strideA] + in2[offB + k * strideB];
+                        out[o + k] = in1[off1 + k] + in2[off2 + k];
                     }
                 }
             }

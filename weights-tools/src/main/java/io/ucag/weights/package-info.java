@@ -1,0 +1,2 @@
+/** Importing, converting, inspecting and fetching model weights (built in the models issue). */
+package io.ucag.weights;

@@ -148,7 +148,7 @@ public final class GoldenCases {
             return null;
         }
         return String.format("%d of %d values differ (rtol %.0e, atol %.0e): max abs err %.3g, max rel err %.3g; "
-                        + "worst at flat index %d: expected %s, got %s", bad, expected.length, rtol, atol, maxAbs, maxRel,
-                worst, expected[worst], actual[worst]);
+                        + "worst at flat index %d: expected %s, got %s", bad, expected.length, rtol, atol, maxAbs,
+                maxRel, worst, expected[worst], actual[worst]);
     }
 }

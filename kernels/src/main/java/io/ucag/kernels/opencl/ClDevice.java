@@ -256,6 +256,84 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardInput", this, gradOut, weight);
+        return ClConvBackward.conv2dBackwardInput(this, gradOut, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor input, int kernelH, int kernelW, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardWeight", this, gradOut, input);
+        return ClConvBackward.conv2dBackwardWeight(this, gradOut, input, kernelH, kernelW, params);
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        OpShapes.requireSameDevice("matmul", this, a, b);
+        return ClConvBackward.matmul(this, a, b, transposeA, transposeB);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOut, Tensor input, Pool2dParams params) {
+        OpShapes.requireSameDevice("maxPool2dBackward", this, gradOut, input);
+        return ClPoolingBackward.maxPool2dBackward(this, gradOut, input, params);
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params, boolean countIncludePad) {
+        OpShapes.requireSameDevice("avgPool2dBackward", this, gradOut);
+        return ClPoolingBackward.avgPool2dBackward(this, gradOut, inputShape, params, countIncludePad);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape) {
+        OpShapes.requireSameDevice("adaptiveAvgPool2dBackward", this, gradOut);
+        return ClPoolingBackward.adaptiveAvgPool2dBackward(this, gradOut, inputShape);
+    }
+
+    @Override
+    public Tensor reluBackward(Tensor gradOut, Tensor output) {
+        OpShapes.requireSameDevice("reluBackward", this, gradOut, output);
+        return ClPointwiseBackward.reluBackward(this, gradOut, output);
+    }
+
+    @Override
+    public Tensor clampBackward(Tensor gradOut, Tensor input, float min, float max) {
+        OpShapes.requireSameDevice("clampBackward", this, gradOut, input);
+        return ClPointwiseBackward.clampBackward(this, gradOut, input, min, max);
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor gradOut, Tensor output, int axis) {
+        OpShapes.requireSameDevice("softmaxBackward", this, gradOut, output);
+        return ClPointwiseBackward.softmaxBackward(this, gradOut, output, axis);
+    }
+
+    @Override
+    public Tensor maxReduceBackward(Tensor gradOut, Tensor input, Tensor output, int[] axes) {
+        OpShapes.requireSameDevice("maxReduceBackward", this, gradOut, input, output);
+        return ClPointwiseBackward.maxReduceBackward(this, gradOut, input, output, axes);
+    }
+
+    @Override
+    public Tensor resizeBackward(Tensor gradOut, Shape inputShape, ResizeMode mode) {
+        OpShapes.requireSameDevice("resizeBackward", this, gradOut);
+        return ClResamplingBackward.resizeBackward(this, gradOut, inputShape, mode);
+    }
+
+    @Override
+    public Tensor gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma) {
+        OpShapes.requireSameDevice("gaussianBlurBackward", this, gradOut);
+        return ClResamplingBackward.gaussianBlurBackward(this, gradOut, kernelSize, sigma);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int length) {
+        OpShapes.requireSameDevice("slice", this, x);
+        return ClSlice.slice(this, x, axis, start, length);
+    }
+
+    @Override
     public void close() {
         clFinish(queue);
         programs.release();

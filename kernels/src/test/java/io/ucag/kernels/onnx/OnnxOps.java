@@ -2,6 +2,7 @@ package io.ucag.kernels.onnx;
 
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.ReduceOp;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -38,8 +39,18 @@ final class OnnxOps {
         return MAPPINGS.keySet();
     }
 
-    /** Output 0 of the node, computed with the context's device; throws {@link UnsupportedCase} where unmapped. */
+    /**
+     * Output 0 of the node, computed with the context's device; throws {@link UnsupportedCase} where unmapped.
+     * Every mapping produces output 0 only, so a node asking for more outputs is refused (after the mapping,
+     * whose own reason, such as MaxPool's argmax, is more precise).
+     */
     static Tensor run(NodeContext ctx) {
-        return MAPPINGS.get(ctx.node().opType()).apply(ctx);
+        Tensor y = MAPPINGS.get(ctx.node().opType()).apply(ctx);
+        List<String> outputs = ctx.node().outputs();
+        if (outputs.stream().skip(1).anyMatch(name -> !name.isEmpty())) {
+            throw new UnsupportedCase("extra outputs", ctx.node().opType() + " outputs " + outputs
+                    + ": only the first is mapped");
+        }
+        return y;
     }
 }

@@ -45,6 +45,7 @@ class OnnxNodeConformanceTest {
     private static final JavaDevice JAVA = new JavaDevice(2);
     private static final Map<String, Tally> TALLIES = new TreeMap<>();
     private static final int[] OTHER_TESTS = new int[1];
+    private static final Path ROOT = Path.of(System.getProperty("ucag.onnx.nodeTests", DEFAULT_DATA));
 
     /** Per device: passed and failed counts, skipped cases by category. */
     private static final class Tally {
@@ -67,12 +68,11 @@ class OnnxNodeConformanceTest {
     }
 
     static Stream<Arguments> cases() {
-        Path root = Path.of(System.getProperty("ucag.onnx.nodeTests", DEFAULT_DATA));
-        if (!Files.isDirectory(root)) {
+        if (!Files.isDirectory(ROOT)) {
             return Stream.of(Arguments.of("none", null)); // reported by the test: a skip, or a failure on CI
         }
         List<Arguments> arguments = new ArrayList<>();
-        for (OnnxNodeCase c : OnnxNodeCase.discover(root, OnnxOps.opTypes(), OTHER_TESTS)) {
+        for (OnnxNodeCase c : OnnxNodeCase.discover(ROOT, OnnxOps.opTypes(), OTHER_TESTS)) {
             for (String device : DEVICES) {
                 arguments.add(Arguments.of(device, c));
             }
@@ -84,7 +84,7 @@ class OnnxNodeConformanceTest {
     @MethodSource("cases")
     void matchesOnnx(String deviceName, OnnxNodeCase c) {
         if (c == null) {
-            String message = "no ONNX node tests at " + DEFAULT_DATA + ": apt-get install -y libonnx-testdata";
+            String message = "no ONNX node tests at " + ROOT + ": apt-get install -y libonnx-testdata";
             if (CI) {
                 fail(message);
             }

@@ -3,6 +3,7 @@ package io.ucag.kernels.opencl;
 import static io.ucag.kernels.OpenClTestSupport.assertClose;
 import static io.ucag.kernels.OpenClTestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,49 @@ class ClResamplingBackwardTest {
         compareBlur(Shape.of(1, 1, 224, 224), 51, 50f, 23);
         compareBlur(Shape.of(3, 13, 7), 13, 2f, 24); // padding of 6 on 7 columns: folds across the whole row
         compareBlur(Shape.of(2, 7), 3, 0.8f, 25);
+    }
+
+    /** <A x, y> == <x, A^T y> with OpenCL's own forward ops (positive values: rel 1e-5 is strict). */
+    @Test
+    void adjointOfTheOpenClForwardOps() {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(40);
+        int[][] sizes = {{7, 7, 224, 224}, {124, 124, 322, 322}, {322, 322, 124, 124}, {13, 6, 6, 13}, {1, 5, 5, 1}};
+        try (TensorScope scope = TensorScope.open()) {
+            for (ResizeMode mode : ResizeMode.values()) {
+                for (int[] s : sizes) {
+                    Shape in = Shape.of(2, s[0], s[1]);
+                    Shape out = Shape.of(2, s[2], s[3]);
+                    float[] x = positive(rnd, in);
+                    float[] y = positive(rnd, out);
+                    double lhs = dot(cl.resize(cl.fromArray(in, x), s[2], s[3], mode).toArray(), y);
+                    double rhs = dot(x, cl.resizeBackward(cl.fromArray(out, y), in, mode).toArray());
+                    assertEquals(lhs, rhs, 1e-5 * lhs, mode + " " + in + " -> " + out);
+                }
+            }
+            Shape s = Shape.of(2, 64, 60);
+            float[] x = positive(rnd, s);
+            float[] y = positive(rnd, s);
+            double lhs = dot(cl.gaussianBlur(cl.fromArray(s, x), 51, 50f).toArray(), y);
+            double rhs = dot(x, cl.gaussianBlurBackward(cl.fromArray(s, y), 51, 50f).toArray());
+            assertEquals(lhs, rhs, 1e-5 * lhs, "blur k51 " + s);
+        }
+    }
+
+    private static float[] positive(Random rnd, Shape s) {
+        float[] v = new float[s.numel()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rnd.nextFloat();
+        }
+        return v;
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
     }
 
     @Test

@@ -250,6 +250,30 @@ class JavaResamplingBackwardTest {
         assertEquals(ax, xaty, 1e-5 * Math.abs(ax), "<B x, y> vs <x, B^T y>");
     }
 
+    /** The adjoint of the backend's own float forward (same tap tables), on every resize case. */
+    @ParameterizedTest
+    @MethodSource("resizeCases")
+    void adjointOfTheForwardOp(ResizeMode mode, int h, int w, int outH, int outW) {
+        Shape in = Shape.of(2, 1, h, w);
+        float[] x = random(in.numel(), h * 5L + w, 0, 1);
+        float[] y = random(2 * outH * outW, outH * 5L + outW, 0, 1);
+        float[] ax = D.resize(D.fromArray(in, x), outH, outW, mode).toArray();
+        double lhs = dot(toDouble(ax), y);
+        double rhs = dot(toDouble(x), resizeGrad(in, outH, outW, mode, y));
+        assertEquals(lhs, rhs, 1e-5 * Math.abs(lhs), "<resize(x), y> vs <x, resizeBackward(y)>");
+    }
+
+    @ParameterizedTest
+    @MethodSource("blurCases")
+    void adjointOfTheForwardBlur(int k, float sigma, int h, int w) {
+        Shape s = Shape.of(3, h, w);
+        float[] x = random(s.numel(), h * 3L + k, 0, 1);
+        float[] y = random(s.numel(), w * 3L + k, 0, 1);
+        double lhs = dot(toDouble(D.gaussianBlur(D.fromArray(s, x), k, sigma).toArray()), y);
+        double rhs = dot(toDouble(x), blurGrad(s, k, sigma, y));
+        assertEquals(lhs, rhs, 1e-5 * Math.abs(lhs), "<blur(x), y> vs <x, blurBackward(y)>");
+    }
+
     /** Random awkward sizes: 1-pixel axes, odd factors, up in one axis and down in the other. */
     @Property(tries = 60)
     void randomResizeShapes(@ForAll @IntRange(min = 1, max = 40) int h, @ForAll @IntRange(min = 1, max = 40) int w,

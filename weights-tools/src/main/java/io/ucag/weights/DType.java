@@ -1,5 +1,7 @@
 package io.ucag.weights;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -11,6 +13,8 @@ import java.nio.ByteOrder;
  */
 public enum DType {
     F32(4), F16(2), BF16(2), F64(8), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+
+    private static final int STREAM_CHUNK_BYTES = 1 << 20;
 
     private final int byteSize;
 
@@ -83,6 +87,27 @@ public enum DType {
             default -> throw new AssertionError(this);
         }
         in.position(in.position() + count * byteSize);
+    }
+
+    /**
+     * Reads {@code dst.length} little-endian elements from a stream into float32, in chunks so that the raw
+     * bytes of a large tensor are never held all at once.
+     *
+     * @param where names the data in the error thrown when the stream ends early
+     */
+    public void read(InputStream in, float[] dst, String where) throws IOException {
+        byte[] chunk = new byte[Math.max(byteSize, STREAM_CHUNK_BYTES / byteSize * byteSize)];
+        int done = 0;
+        while (done < dst.length) {
+            int count = Math.min(dst.length - done, chunk.length / byteSize);
+            int read = in.readNBytes(chunk, 0, count * byteSize);
+            if (read != count * byteSize) {
+                throw new IOException(where + ": truncated: ended after " + ((long) done * byteSize + read)
+                        + " of " + (long) dst.length * byteSize + " bytes");
+            }
+            decode(ByteBuffer.wrap(chunk, 0, read), dst, done, count);
+            done += count;
+        }
     }
 
     /** IEEE 754 binary16 bits to float32, exactly (subnormals, infinities and NaN included). */

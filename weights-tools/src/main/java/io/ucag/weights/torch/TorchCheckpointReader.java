@@ -36,7 +36,6 @@ import java.util.zip.ZipFile;
 public final class TorchCheckpointReader {
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final long LEGACY_PROTOCOL = 1001;
-    private static final int CHUNK_BYTES = 1 << 20;
 
     private TorchCheckpointReader() {
     }
@@ -221,24 +220,12 @@ public final class TorchCheckpointReader {
         return set;
     }
 
-    /** Streams {@code root.numel()} elements into float32 without holding the raw bytes all at once. */
     private static float[] decode(InputStream in, StorageRef root, String where) throws IOException {
         if (root.numel() > Integer.MAX_VALUE - 8) {
             throw new IOException(where + ": " + root.numel() + " elements do not fit one Java array");
         }
         float[] values = new float[(int) root.numel()];
-        int size = root.dtype().byteSize();
-        byte[] chunk = new byte[CHUNK_BYTES];
-        int done = 0;
-        while (done < values.length) {
-            int count = Math.min(values.length - done, CHUNK_BYTES / size);
-            int read = in.readNBytes(chunk, 0, count * size);
-            if (read != count * size) {
-                throw new IOException(where + ": truncated after " + ((long) done * size + read) + " bytes");
-            }
-            root.dtype().decode(ByteBuffer.wrap(chunk, 0, read), values, done, count);
-            done += count;
-        }
+        root.dtype().read(in, values, where);
         return values;
     }
 

@@ -76,11 +76,14 @@ public final class ModelFetcher {
             if (!Files.isRegularFile(modelJson)) {
                 throw new IOException(tarball + " has no " + model.modelJson());
             }
-            WeightSet weights = TfjsLayersModelReader.read(modelJson);
-            weights.requireFinite();
+            WeightSet tfjs = TfjsLayersModelReader.read(modelJson);
+            tfjs.requireFinite();
+            WeightSet weights = new WeightSet();
             model.metadata().forEach(weights::putMetadata);
             weights.putMetadata("source", model.source());
             weights.putMetadata("source_sha1", model.sha1());
+            tfjs.metadata().forEach(weights::putMetadata);
+            tfjs.tensors().forEach(weights::add);
             SafetensorsWriter.write(weights, cached);
             LOG.info(() -> "wrote " + cached + " (" + weights.size() + " tensors, " + weights.parameterCount()
                     + " values)");

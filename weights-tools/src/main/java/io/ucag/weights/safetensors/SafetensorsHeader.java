@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.Map;
  * @param file        the file read, for error messages
  * @param dataStart   byte offset of the data section (8 + N)
  * @param entries     tensors in data order
- * @param metadata    the {@code __metadata__} string map (empty when absent)
+ * @param metadata    the {@code __metadata__} string map in file order (empty when absent)
  */
 public record SafetensorsHeader(Path file, long dataStart, List<Entry> entries, Map<String, String> metadata) {
     /** Larger headers are refused (the reference implementation's limit) so a corrupt length cannot OOM. */
@@ -133,7 +134,7 @@ public record SafetensorsHeader(Path file, long dataStart, List<Entry> entries, 
             throw error(file, (dataLength - expectedBegin) + " bytes after the last tensor"
                     + (previous == null ? "" : " '" + previous.name() + "'") + " belong to no tensor");
         }
-        return new SafetensorsHeader(file, dataStart, List.copyOf(entries), Map.copyOf(metadata));
+        return new SafetensorsHeader(file, dataStart, List.copyOf(entries), Collections.unmodifiableMap(metadata));
     }
 
     private static Entry entry(Path file, String name, Object value, long dataLength) throws IOException {

@@ -64,7 +64,14 @@ public final class TorchCheckpointReader {
     }
 
     private static WeightSet readZip(Path file) throws IOException {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
+        ZipFile opened;
+        try {
+            opened = new ZipFile(file.toFile());
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(file + ": not a readable zip archive, truncated or damaged (" + e.getMessage()
+                    + ")", e);
+        }
+        try (ZipFile zip = opened) {
             List<String> pickles = new ArrayList<>();
             for (ZipEntry e : Collections.list(zip.entries())) {
                 if (e.getName().matches("[^/]+/data\\.pkl")) {

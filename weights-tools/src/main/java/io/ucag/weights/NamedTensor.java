@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>A rank-0 shape ({@code []}) is a scalar with one value; a dimension may be 0 (no values). The arrays are
  * kept as given (no copy) so that multi-hundred-megabyte weight sets are not duplicated; treat them as
- * read-only. {@code storedAs} records the element type the file held before conversion to float32.
+ * read-only. {@code storedAs} records the element type the file held before conversion to float32. As for any
+ * record with array components, {@code equals} compares the arrays by identity, not by content.
  *
  * @param name     the tensor's name in its file, e.g. {@code layer1.0.conv1.weight} or {@code conv1/kernel}
  * @param shape    dimensions, outermost first

@@ -222,7 +222,12 @@ public final class TorchCheckpointReader {
             throws IOException {
         WeightSet set = new WeightSet();
         for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
-            set.add(e.getValue().materialise(e.getKey(), roots.get(e.getValue().storage().key()), where));
+            float[] root = roots.get(e.getValue().storage().key());
+            if (root == null) {
+                throw new IOException(where + ": tensor '" + e.getKey() + "': the data of its storage '"
+                        + e.getValue().storage().key() + "' is not in the file");
+            }
+            set.add(e.getValue().materialise(e.getKey(), root, where));
         }
         return set;
     }

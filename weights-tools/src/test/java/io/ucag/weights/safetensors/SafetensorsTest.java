@@ -82,6 +82,33 @@ class SafetensorsTest {
     }
 
     @Test
+    void tensorsLargerThanOneMappingAreReadInPieces() throws IOException {
+        float[] values = new float[1001];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i - 500.25f;
+        }
+        Path f = dir.resolve("pieces.safetensors");
+        SafetensorsWriter.write(new WeightSet().add(new NamedTensor("a", new int[] {7, 143}, values))
+                .add(new NamedTensor("b", new int[] {3}, new float[] {1, 2, 3})), f);
+        WeightSet w = SafetensorsReader.read(f, 12); // three floats per mapping
+        assertArrayEquals(values, w.get("a").data());
+        assertArrayEquals(new float[] {1, 2, 3}, w.get("b").data());
+    }
+
+    @Test
+    void readsAFileWrittenByTheReferenceImplementation() throws Exception {
+        // safetensors.numpy.save_file (make_weight_fixtures.py); it orders tensors by alignment, then name.
+        Path f = Path.of(getClass().getResource("/io/ucag/weights/torch/reference.safetensors").toURI());
+        WeightSet w = SafetensorsReader.read(f);
+        assertEquals(List.of("longs", "floats", "half"), w.names());
+        assertArrayEquals(new float[] {1f, -2.5f, 65504f, 0x1p-24f}, w.require("half", 2, 2).data());
+        assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5}, w.require("floats", 2, 3).data());
+        assertArrayEquals(new float[] {-3f, 0x1p40f}, w.require("longs", 2).data());
+        assertEquals(DType.I64, w.get("longs").storedAs());
+        assertEquals(Map.of("writer", "safetensors.numpy"), w.metadata());
+    }
+
+    @Test
     void readsHandWrittenF16AndBf16() throws IOException {
         ByteBuffer data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         data.putShort((short) 0x3c00).putShort((short) 0xc100).putShort((short) 0x0001).putShort((short) 0x7bff);

@@ -49,7 +49,12 @@ final class JavaPointwiseBackward {
     /** {@code y * (g - sum(g * y, axis))} per softmax row, the sum accumulated in float along the axis. */
     static Tensor softmaxBackward(JavaDevice d, Tensor gradOut, Tensor output, int axis) {
         Shape s = GradShapes.sameShape("softmaxBackward", gradOut, output);
-        int a = OpShapes.softmaxAxis(output, axis);
+        int a;
+        try {
+            a = s.normalizeAxis(axis);
+        } catch (IllegalArgumentException e) {
+            throw OpShapes.error("softmaxBackward", e.getMessage());
+        }
         int outer = s.size(0, a);
         int len = s.dim(a);
         int inner = s.size(a + 1, s.rank());

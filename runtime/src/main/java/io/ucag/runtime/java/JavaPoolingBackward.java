@@ -117,11 +117,11 @@ final class JavaPoolingBackward {
                 int inBase = pl * plane.inSize();
                 int outBase = pl * plane.outSize();
                 for (int oh = 0; oh < plane.outH; oh++) {
-                    int h0 = binStart(oh, plane.inH, plane.outH);
-                    int h1 = binEnd(oh, plane.inH, plane.outH);
+                    int h0 = JavaPooling.binStart(oh, plane.inH, plane.outH);
+                    int h1 = JavaPooling.binEnd(oh, plane.inH, plane.outH);
                     for (int ow = 0; ow < plane.outW; ow++) {
-                        int w0 = binStart(ow, plane.inW, plane.outW);
-                        int w1 = binEnd(ow, plane.inW, plane.outW);
+                        int w0 = JavaPooling.binStart(ow, plane.inW, plane.outW);
+                        int w1 = JavaPooling.binEnd(ow, plane.inW, plane.outW);
                         float share = g[outBase + oh * plane.outW + ow] / (h1 - h0) / (w1 - w0);
                         for (int h = h0; h < h1; h++) {
                             for (int w = w0; w < w1; w++) {
@@ -133,16 +133,6 @@ final class JavaPoolingBackward {
             }
         });
         return result;
-    }
-
-    /** floor(i * in / out). */
-    static int binStart(int i, int in, int out) {
-        return (int) ((long) i * in / out);
-    }
-
-    /** ceil((i + 1) * in / out). */
-    static int binEnd(int i, int in, int out) {
-        return (int) (((long) (i + 1) * in + out - 1) / out);
     }
 
     /** Plane geometry of an (N,C,H,W) input and its (N,C,oh,ow) gradient. */

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Pooling gradients: hand-computed cases checked against torch 1.13 autograd, finite differences of a naive
- * double-precision max pool, and the adjoint identity {@code <A x, y> = <x, A^T y>} for the linear poolings.
+ * double-precision max pool, and the adjoint identity {@code <A x, y> = <x, A^T y>} for the linear poolings
+ * (A both a naive double-precision pool and the device's own forward op).
  */
 class JavaPoolingBackwardTest {
     private static final JavaDevice D = new JavaDevice(2);
@@ -102,6 +103,9 @@ class JavaPoolingBackwardTest {
             float[] x = distinctValues(rng, xs.numel()); // gaps of >= 0.01: h = 1e-3 never crosses a kink
             float[] w = uniform(rng, ys.numel());
             float[] dx = maxBack(xs, x, ys, w, p);
+            // max pooling is positively homogeneous, so <dL/dx, x> = L (Euler), L from the device's forward op
+            float[] y = D.maxPool2d(t(xs, x), p).toArray();
+            assertEquals(dot(w, toDouble(y)), dot(dx, x), 1e-5, "Euler identity, case " + c);
             double h = 1e-3;
             for (int i = 0; i < x.length; i++) {
                 double[] plus = toDouble(x);
@@ -143,6 +147,8 @@ class JavaPoolingBackwardTest {
             float[] y = uniform(rng, ys.numel());
             float[] aty = D.avgPool2dBackward(t(ys, y), xs, p, includePad).toArray();
             assertAdjoint(dot(y, naiveAvgPool(toDouble(x), xs, p, includePad)), dot(x, aty), p + " " + xs);
+            float[] forward = D.avgPool2d(t(xs, x), p, includePad).toArray(); // the op autograd differentiates
+            assertAdjoint(dot(y, forward), dot(x, aty), "device forward " + p + " " + xs);
         }
     }
 
@@ -167,6 +173,8 @@ class JavaPoolingBackwardTest {
             float[] y = uniform(rng, ys.numel());
             float[] aty = D.adaptiveAvgPool2dBackward(t(ys, y), xs).toArray();
             assertAdjoint(dot(y, naiveAdaptivePool(toDouble(x), xs, ys)), dot(x, aty), xs + " -> " + ys);
+            float[] forward = D.adaptiveAvgPool2d(t(xs, x), ys.dim(2), ys.dim(3)).toArray();
+            assertAdjoint(dot(y, forward), dot(x, aty), "device forward " + xs + " -> " + ys);
         }
     }
 

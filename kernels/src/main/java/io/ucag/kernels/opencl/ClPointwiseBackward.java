@@ -54,25 +54,88 @@ final class ClPointwiseBackward {
 
     static Tensor maxReduceBackward(ClDevice d, Tensor gradOut, Tensor input, Tensor output, int[] axes) {
         Shape xs = GradShapes.maxReduceBackward(gradOut, input, output, axes);
-        int[] sorted = OpShapes.reduceAxes(input, axes);
-        int pad = KERNEL_RANK - xs.rank();
-        int[] dims = new int[KERNEL_RANK];
-        Arrays.fill(dims, 1);
-        System.arraycopy(xs.dims(), 0, dims, pad, xs.rank());
-        int reducedMask = 0;
-        int groupSize = 1;
-        for (int a : sorted) {
-            reducedMask |= 1 << (a + pad);
-            groupSize *= xs.dim(a);
-        }
-        int groups = output.shape().numel();
-        try (Tensor ties = d.allocate(output.shape())) { // int counts in a buffer of the keep-dims size
-            d.kernel(FILE, "max_reduce_ties").launch(new long[] {groups}, null, input, output, ties,
-                    dims[0], dims[1], dims[2], dims[3], dims[4], dims[5], reducedMask, groupSize, groups);
+        Blocks blocks = Blocks.of(xs, OpShapes.reduceAxes(input, axes));
+        try (Tensor ties = d.allocate(output.shape())) { // int counts, in a buffer of the keep-dims size
             Tensor result = d.allocate(xs);
+            int[] run = blocks.asRun();
+            if (run != null) {
+                int a = run[0];
+                int b = run[1];
+                int c = run[2];
+                d.kernel(FILE, "max_reduce_ties_run").launch(new long[] {c, a}, null, input, output, ties, a, b, c);
+                d.kernel(FILE, "max_reduce_backward_run").launch(new long[] {c, b, a}, null, gradOut, input, output,
+                        ties, result, a, b, c);
+                return result;
+            }
+            int[] dims = blocks.padded(KERNEL_RANK);
+            int mask = blocks.reducedMask(KERNEL_RANK);
+            int groups = output.shape().numel();
+            d.kernel(FILE, "max_reduce_ties").launch(new long[] {groups}, null, input, output, ties,
+                    dims[0], dims[1], dims[2], dims[3], dims[4], dims[5], mask, xs.numel() / groups, groups);
             d.kernel(FILE, "max_reduce_backward").launch(new long[] {xs.numel()}, null, gradOut, input, output, ties,
-                    result, dims[0], dims[1], dims[2], dims[3], dims[4], dims[5], reducedMask, xs.numel());
+                    result, dims[0], dims[1], dims[2], dims[3], dims[4], dims[5], mask, xs.numel());
             return result;
+        }
+    }
+
+    /**
+     * The input's axes with size-1 axes dropped and adjacent axes of the same kind (reduced or kept) merged:
+     * the same element order and grouping in at most {@link Shape#MAX_RANK} blocks.
+     */
+    private record Blocks(int[] sizes, boolean[] reduced) {
+        static Blocks of(Shape xs, int[] sortedAxes) {
+            int[] sizes = new int[xs.rank()];
+            boolean[] reduced = new boolean[xs.rank()];
+            int count = 0;
+            for (int a = 0; a < xs.rank(); a++) {
+                boolean r = Arrays.binarySearch(sortedAxes, a) >= 0;
+                if (xs.dim(a) == 1) {
+                    continue;
+                }
+                if (count > 0 && reduced[count - 1] == r) {
+                    sizes[count - 1] *= xs.dim(a);
+                } else {
+                    sizes[count] = xs.dim(a);
+                    reduced[count++] = r;
+                }
+            }
+            return new Blocks(Arrays.copyOf(sizes, count), Arrays.copyOf(reduced, count));
+        }
+
+        /** (A, B, C) when at most one block is reduced: kept A, reduced B, kept C (absent blocks are 1). */
+        int[] asRun() {
+            int at = -1;
+            for (int i = 0; i < sizes.length; i++) {
+                if (reduced[i]) {
+                    if (at >= 0) {
+                        return null;
+                    }
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return new int[] {1, 1, Arrays.stream(sizes).reduce(1, (x, y) -> x * y)};
+            }
+            int before = Arrays.stream(sizes, 0, at).reduce(1, (x, y) -> x * y);
+            int after = Arrays.stream(sizes, at + 1, sizes.length).reduce(1, (x, y) -> x * y);
+            return new int[] {before, sizes[at], after};
+        }
+
+        /** The block sizes after leading ones, to {@code rank} entries. */
+        int[] padded(int rank) {
+            int[] dims = new int[rank];
+            Arrays.fill(dims, 1);
+            System.arraycopy(sizes, 0, dims, rank - sizes.length, sizes.length);
+            return dims;
+        }
+
+        /** Bit a set when padded axis a is reduced. */
+        int reducedMask(int rank) {
+            int mask = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                mask |= reduced[i] ? 1 << (rank - sizes.length + i) : 0;
+            }
+            return mask;
         }
     }
 }

@@ -5,20 +5,22 @@
 //   clamp_backward     : n work items; grad where min <= input <= max (inclusive; NaN input gets 0).
 //   softmax_backward   : one work item per softmax row (rows = outer*inner); y * (g - sum(g * y)) along the
 //                        axis, the sum accumulated in float in axis order.
+//   max_reduce_ties_run / max_reduce_backward_run: fast variants for reduced axes that form one run of
+//                        adjacent axes (size-1 axes aside): the input seen as (A, B, C) with B reduced, the
+//                        keep-dims tensors as (A, C); 3-D grids, no index division.
 //   max_reduce_ties    : one work item per reduced group: how many of its elements equal its maximum (int).
 //   max_reduce_backward: n work items; (g / ties) * (x == max ? 1 : 0), PyTorch's amax backward; a NaN maximum
 //                        has 0 ties, so its group gets NaN as in PyTorch.
 //
 // Layout: dense row-major. A softmax row along an axis of length len with `inner` elements after it starts at
-// (row / inner) * len * inner + row % inner and has stride inner. The max reduction sees the input as rank
-// MAX_RANK, dims d0..d5 (leading ones added), with bit a of reduced_mask set for each reduced axis a; the
-// gradient, the maximum and the tie counts have the keep-dims shape (reduced axes of size 1).
+// (row / inner) * len * inner + row % inner and has stride inner. The general max-reduction kernels see the
+// input as rank MAX_RANK, dims d0..d5 (the host merges adjacent axes of one kind and adds leading ones), with
+// bit a of reduced_mask set for each reduced axis a; the gradient, the maximum and the tie counts have the
+// keep-dims shape (reduced axes of size 1).
 //
 // No tunable parameters.
 
-#ifndef MAX_RANK
-#define MAX_RANK 6 // axes of the max-reduction index arithmetic (must equal Shape.MAX_RANK)
-#endif
+#define MAX_RANK 6 // the d0..d5 arguments of the general max-reduction kernels (Shape.MAX_RANK)
 
 #define IS_REDUCED(mask, a) (((mask) >> (a)) & 1)
 
@@ -50,6 +52,41 @@ __kernel void softmax_backward(__global const float* grad_out_g, __global const 
         const int i = base + j * inner;
         grad_in_g[i] = out_g[i] * (grad_out_g[i] - dot);
     }
+}
+
+__kernel void max_reduce_ties_run(__global const float* in_g,  // (A,B,C)
+                                  __global const float* max_g, // (A,1,C)
+                                  __global int* ties_g,        // (A,1,C) out
+                                  int A, int B, int C) {
+    const int c = get_global_id(0);
+    const int a = get_global_id(1);
+    if (c >= C || a >= A) {
+        return;
+    }
+    const float max_value = max_g[a * C + c];
+    int ties = 0;
+    for (int b = 0; b < B; b++) {
+        ties += in_g[(a * B + b) * C + c] == max_value;
+    }
+    ties_g[a * C + c] = ties;
+}
+
+__kernel void max_reduce_backward_run(__global const float* grad_out_g, // (A,1,C)
+                                      __global const float* in_g,       // (A,B,C)
+                                      __global const float* max_g,      // (A,1,C)
+                                      __global const int* ties_g,       // (A,1,C)
+                                      __global float* grad_in_g,        // (A,B,C)
+                                      int A, int B, int C) {
+    const int c = get_global_id(0);
+    const int b = get_global_id(1);
+    const int a = get_global_id(2);
+    if (c >= C || b >= B || a >= A) {
+        return;
+    }
+    const int i = (a * B + b) * C + c;
+    const int k = a * C + c;
+    const float share = grad_out_g[k] / (float) ties_g[k];
+    grad_in_g[i] = share * (in_g[i] == max_g[k] ? 1.0f : 0.0f);
 }
 
 __kernel void max_reduce_ties(__global const float* in_g,  // input, dims d0..d5

@@ -1,12 +1,17 @@
 // pooling_backward.cl -- gradients of max, average and adaptive average pooling (PyTorch's CPU semantics).
 //
-// Kernels (one work item per INPUT pixel, global size planes*H*W, planes = N*C):
-//   max_pool2d_backward          : sums the gradient of every window that contains the pixel and whose
-//                                  arg-max, re-found exactly as the forward finds it, is this pixel.
-//   avg_pool2d_backward          : sums gradient / divisor over the windows that contain the pixel.
-//   adaptive_avg_pool2d_backward : sums gradient / rows / cols over the adaptive bins that contain the pixel.
-// Gathering instead of scattering needs no atomics and is deterministic; windows are visited in row-major output
-// order, the order in which the Java reference scatters, so both backends add in the same order.
+// Kernels (3-D grids (W, H, N*C) over the named tensor's pixels; no local size needed):
+//   max_pool2d_arg_max           : over OUTPUT pixels: the forward's arg-max of each window (offset h*W+w in
+//                                  its plane), found exactly as PyTorch's forward finds it.
+//   max_pool2d_backward          : over INPUT pixels: sums the gradient of every window that contains the pixel
+//                                  and whose arg-max is this pixel.
+//   max_pool2d_backward_disjoint : over OUTPUT pixels; precondition SH >= KH and SW >= KW (windows never
+//                                  overlap): each window writes its gradient to its arg-max pixel of a
+//                                  zero-filled result. One pass instead of two.
+//   avg_pool2d_backward          : over INPUT pixels: sums gradient / divisor over the windows containing it.
+//   adaptive_avg_pool2d_backward : over INPUT pixels: sums gradient / rows / cols over the bins containing it.
+// No atomics, deterministic: gathering pixels visit their windows in row-major output order, the order in which
+// the Java reference scatters, so both backends add in the same order.
 //
 // Layout: NCHW, input pixel (n,c,h,w) at ((n*C+c)*H+h)*W+w = (plane*H+h)*W+w; gradient (plane*OH+oh)*OW+ow.
 // Window (oh,ow) covers padded rows [oh*SH-PH, oh*SH-PH+KH) and the like for columns; padding holds no pixel.
@@ -14,8 +19,7 @@
 // Adaptive bin i covers rows [floor(i*H/OH), ceil((i+1)*H/OH)); those containing row h are
 // i in [floor(h*OH/H), ceil((h+1)*OH/H) - 1].
 //
-// No tunable parameters: each work item's loops are bounded by the windows per pixel (ceil(K/S)^2 for max and
-// average pooling, times K^2 arg-max reads for max pooling).
+// No tunable parameters (memory-bound; window geometry comes as kernel arguments).
 
 // First window index along one axis whose window [o*stride-P, o*stride-P+size) contains padded coordinate hp = h+P.
 inline int first_window(int hp, int size, int stride) {
@@ -29,43 +33,76 @@ inline int window_arg_max(__global const float* plane_g, int width, int h0, int 
     float max_value = -INFINITY;
     for (int h = h0; h < h1; h++) {
         for (int w = w0; w < w1; w++) {
-            float v = plane_g[h * width + w];
-            if (v > max_value || isnan(v)) {
-                max_value = v;
-                best = h * width + w;
-            }
+            const float v = plane_g[h * width + w];
+            const bool replaces = v > max_value || isnan(v); // branch-free selects vectorise across work items
+            max_value = replaces ? v : max_value;
+            best = replaces ? h * width + w : best;
         }
     }
     return best;
 }
 
+__kernel void max_pool2d_arg_max(__global const float* in_g, // (N,C,H,W) forward input
+                                 __global int* arg_max_g,    // (N,C,OH,OW) out: offset h*W+w in the plane
+                                 int planes, int H, int W, int OH, int OW,
+                                 int KH, int KW, int SH, int SW, int PH, int PW) {
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (ow >= OW || oh >= OH || plane >= planes) {
+        return;
+    }
+    const int h0 = max(oh * SH - PH, 0);
+    const int h1 = min(oh * SH - PH + KH, H);
+    const int w0 = max(ow * SW - PW, 0);
+    const int w1 = min(ow * SW - PW + KW, W);
+    arg_max_g[(plane * OH + oh) * OW + ow] = window_arg_max(in_g + plane * H * W, W, h0, h1, w0, w1);
+}
+
 __kernel void max_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
-                                  __global const float* in_g,       // (N,C,H,W) forward input
+                                  __global const int* arg_max_g,    // (N,C,OH,OW) from max_pool2d_arg_max
                                   __global float* grad_in_g,        // (N,C,H,W)
                                   int planes, int H, int W, int OH, int OW,
                                   int KH, int KW, int SH, int SW, int PH, int PW) {
-    const int i = get_global_id(0);
-    GUARD(i, planes * H * W);
-    const int w = i % W;
-    const int h = (i / W) % H;
-    const int plane = i / (H * W);
-    __global const float* x_g = in_g + plane * H * W;
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
     __global const float* g_g = grad_out_g + plane * OH * OW;
+    __global const int* arg_g = arg_max_g + plane * OH * OW;
     const int oh_end = min((h + PH) / SH + 1, OH);
     const int ow_end = min((w + PW) / SW + 1, OW);
+    const int ow_begin = first_window(w + PW, KW, SW);
     float acc = 0.0f;
     for (int oh = first_window(h + PH, KH, SH); oh < oh_end; oh++) {
-        const int h0 = max(oh * SH - PH, 0);
-        const int h1 = min(oh * SH - PH + KH, H);
-        for (int ow = first_window(w + PW, KW, SW); ow < ow_end; ow++) {
-            const int w0 = max(ow * SW - PW, 0);
-            const int w1 = min(ow * SW - PW + KW, W);
-            if (window_arg_max(x_g, W, h0, h1, w0, w1) == h * W + w) {
-                acc += g_g[oh * OW + ow];
-            }
+        for (int ow = ow_begin; ow < ow_end; ow++) {
+            acc += arg_g[oh * OW + ow] == h * W + w ? g_g[oh * OW + ow] : 0.0f;
         }
     }
-    grad_in_g[i] = acc;
+    grad_in_g[(plane * H + h) * W + w] = acc;
+}
+
+// Precondition SH >= KH and SW >= KW (windows never overlap, e.g. VGG's 2x2 stride 2): each window writes its
+// gradient straight to its arg-max pixel, no pixel is written twice; grad_in_g must be zero-filled before.
+__kernel void max_pool2d_backward_disjoint(__global const float* grad_out_g, // (N,C,OH,OW)
+                                           __global const float* in_g,       // (N,C,H,W) forward input
+                                           __global float* grad_in_g,        // (N,C,H,W), zeros on entry
+                                           int planes, int H, int W, int OH, int OW,
+                                           int KH, int KW, int SH, int SW, int PH, int PW) {
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (ow >= OW || oh >= OH || plane >= planes) {
+        return;
+    }
+    const int h0 = max(oh * SH - PH, 0);
+    const int h1 = min(oh * SH - PH + KH, H);
+    const int w0 = max(ow * SW - PW, 0);
+    const int w1 = min(ow * SW - PW + KW, W);
+    const int arg_max = window_arg_max(in_g + plane * H * W, W, h0, h1, w0, w1);
+    grad_in_g[plane * H * W + arg_max] = grad_out_g[(plane * OH + oh) * OW + ow];
 }
 
 // count_include_pad: 1 to count the padded input (up to H+PH, W+PW) in the divisor, 0 to count input pixels only.
@@ -73,11 +110,13 @@ __kernel void avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,O
                                   __global float* grad_in_g,        // (N,C,H,W)
                                   int planes, int H, int W, int OH, int OW,
                                   int KH, int KW, int SH, int SW, int PH, int PW, int count_include_pad) {
-    const int i = get_global_id(0);
-    GUARD(i, planes * H * W);
-    const int w = i % W;
-    const int h = (i / W) % H;
-    const int plane = i / (H * W);
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
+    const int i = (plane * H + h) * W + w;
     __global const float* g_g = grad_out_g + plane * OH * OW;
     const int oh_end = min((h + PH) / SH + 1, OH);
     const int ow_end = min((w + PW) / SW + 1, OW);
@@ -107,11 +146,13 @@ inline int bin_end(int i, int in, int out) {
 __kernel void adaptive_avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
                                            __global float* grad_in_g,        // (N,C,H,W)
                                            int planes, int H, int W, int OH, int OW) {
-    const int i = get_global_id(0);
-    GUARD(i, planes * H * W);
-    const int w = i % W;
-    const int h = (i / W) % H;
-    const int plane = i / (H * W);
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
+    const int i = (plane * H + h) * W + w;
     __global const float* g_g = grad_out_g + plane * OH * OW;
     const int oh_end = bin_end(h, OH, H); // ceil((h+1)*OH/H): one past the last bin containing row h
     const int ow_end = bin_end(w, OW, W);

@@ -96,4 +96,16 @@ final class ClElementwise {
         System.arraycopy(values, 0, padded, front, values.length);
         return padded;
     }
+
+    static Tensor div(ClDevice d, Tensor a, Tensor b) {
+        throw new UnsupportedOperationException("div: not implemented yet");
+    }
+
+    static Tensor abs(ClDevice d, Tensor x) {
+        throw new UnsupportedOperationException("abs: not implemented yet");
+    }
+
+    static Tensor sign(ClDevice d, Tensor x) {
+        throw new UnsupportedOperationException("sign: not implemented yet");
+    }
 }

@@ -156,4 +156,16 @@ final class JavaElementwise {
         });
         return y;
     }
+
+    static Tensor div(JavaDevice d, Tensor a, Tensor b) {
+        throw new UnsupportedOperationException("div: not implemented yet");
+    }
+
+    static Tensor abs(JavaDevice d, Tensor x) {
+        throw new UnsupportedOperationException("abs: not implemented yet");
+    }
+
+    static Tensor sign(JavaDevice d, Tensor x) {
+        throw new UnsupportedOperationException("sign: not implemented yet");
+    }
 }

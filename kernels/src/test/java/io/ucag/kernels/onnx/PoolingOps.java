@@ -88,9 +88,10 @@ final class PoolingOps {
             Tensor padded = d.pad(x, b[0], e[0], b[1], e[1], explicitPad);
             y = op.apply(padded, new Pool2dParams(k[0], k[1], s[0], s[1], 0, 0, ceil));
         } else {
+            String why = fits ? "are asymmetric by a non-multiple of strides " + Arrays.toString(s)
+                    : "exceed half of kernel_shape " + Arrays.toString(k) + " (PyTorch's limit, kept by Pool2dParams)";
             throw new UnsupportedCase("pads", "pads begin " + Arrays.toString(b) + " end " + Arrays.toString(e)
-                    + " exceed half of kernel_shape " + Arrays.toString(k)
-                    + " with count_include_pad=0 (PyTorch's pooling limit, kept by Pool2dParams)");
+                    + " " + why + ", and padding that count_include_pad=0 leaves out cannot be made explicit");
         }
         return Window2d.restoreRank(d, y, dims.length);
     }

@@ -109,22 +109,7 @@ public final class GradShapes {
 
     /** The checks of {@link OpShapes#gaussianBlur} under this op's name; the gradient has the input's shape. */
     public static Shape gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma) {
-        String op = "gaussianBlurBackward";
-        Shape gs = gradOut.shape();
-        if (gs.rank() < 2) {
-            throw error(op, "gradient " + gs + " needs at least 2 (spatial) axes");
-        }
-        if (kernelSize < 1 || kernelSize % 2 == 0) {
-            throw error(op, "kernel size must be odd and positive, got " + kernelSize);
-        }
-        if (!(sigma > 0) || Float.isInfinite(sigma)) {
-            throw error(op, "sigma must be finite and > 0, got " + sigma);
-        }
-        int half = kernelSize / 2;
-        if (half >= gs.dim(-2) || half >= gs.dim(-1)) {
-            throw error(op, "reflect padding of " + half + " needs an image larger than that, got " + gs);
-        }
-        return gs;
+        return OpShapes.gaussianBlur("gaussianBlurBackward", gradOut, kernelSize, sigma);
     }
 
     public static Shape slice(Tensor x, int axis, int start, int length) {

@@ -89,7 +89,7 @@ public interface Device extends AutoCloseable {
     /** |x| ({@code torch.abs}). */
     Tensor abs(Tensor x);
 
-    /** {@code torch.sign}: -1, 0 or 1 (0 for -0.0), NaN stays NaN. */
+    /** {@code torch.sign}: -1, 0 or 1; 0.0 for -0.0 and for NaN (as torch 1.13, unlike numpy.sign). */
     Tensor sign(Tensor x);
 
     Tensor exp(Tensor x);

@@ -107,6 +107,11 @@ public final class GradShapes {
         return inputShape;
     }
 
+    /** The checks of {@link OpShapes#gaussianBlur} under this op's name; the gradient has the input's shape. */
+    public static Shape gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma) {
+        return OpShapes.gaussianBlur("gaussianBlurBackward", gradOut, kernelSize, sigma);
+    }
+
     public static Shape slice(Tensor x, int axis, int start, int length) {
         Shape xs = x.shape();
         int a;

@@ -5,7 +5,10 @@ import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import java.util.Set;
 
-/** Relu, Exp, Add, Mul, Clip, BatchNormalization (inference) and Softmax onto the device ops of those names. */
+/**
+ * Relu, Exp, Abs, Sign, Add, Mul, Div, Clip, BatchNormalization (inference) and Softmax onto the device ops of
+ * those names.
+ */
 final class PointwiseOps {
     private PointwiseOps() {
     }
@@ -20,6 +23,16 @@ final class PointwiseOps {
         return ctx.device().exp(ctx.tensor(0));
     }
 
+    static Tensor abs(NodeContext ctx) {
+        ctx.requireOnlyAttributes(Set.of());
+        return ctx.device().abs(ctx.tensor(0));
+    }
+
+    static Tensor sign(NodeContext ctx) {
+        ctx.requireOnlyAttributes(Set.of());
+        return ctx.device().sign(ctx.tensor(0));
+    }
+
     /** Multidirectional (NumPy) broadcasting, as the device's add (opset >= 7; older axis/broadcast rejected). */
     static Tensor add(NodeContext ctx) {
         ctx.requireOnlyAttributes(Set.of());
@@ -29,6 +42,11 @@ final class PointwiseOps {
     static Tensor mul(NodeContext ctx) {
         ctx.requireOnlyAttributes(Set.of());
         return ctx.device().mul(ctx.tensor(0), ctx.tensor(1));
+    }
+
+    static Tensor div(NodeContext ctx) {
+        ctx.requireOnlyAttributes(Set.of());
+        return ctx.device().div(ctx.tensor(0), ctx.tensor(1));
     }
 
     /** Bounds are optional scalar inputs (opset >= 11) or min/max attributes (older); absent means unbounded. */

@@ -80,8 +80,17 @@ public interface Device extends AutoCloseable {
     /** a * b with NumPy/PyTorch broadcasting. */
     Tensor mul(Tensor a, Tensor b);
 
+    /** a / b with NumPy/PyTorch broadcasting (IEEE division: x/0 is +-inf, 0/0 is NaN). */
+    Tensor div(Tensor a, Tensor b);
+
     /** x * factor. */
     Tensor scale(Tensor x, float factor);
+
+    /** |x| ({@code torch.abs}). */
+    Tensor abs(Tensor x);
+
+    /** {@code torch.sign}: -1, 0 or 1; 0.0 for -0.0 and for NaN (as torch 1.13, unlike numpy.sign). */
+    Tensor sign(Tensor x);
 
     Tensor exp(Tensor x);
 
@@ -100,6 +109,14 @@ public interface Device extends AutoCloseable {
     Tensor reduce(Tensor x, ReduceOp op, int[] axes, boolean keepDims);
 
     // ---- layout ----------------------------------------------------------------------------------
+
+    /**
+     * The same values with another shape of equal element count (a view, no copy). Prefer this to
+     * {@link Tensor#reshape} in model code: a recording device ({@code autograd.Tape}) differentiates it.
+     */
+    default Tensor reshape(Tensor x, Shape shape) {
+        return x.reshape(shape);
+    }
 
     /** {@code torch.cat(tensors, axis)}: all other dimensions must match. */
     Tensor concat(List<Tensor> tensors, int axis);
@@ -120,6 +137,63 @@ public interface Device extends AutoCloseable {
      * and {@code sigma} > 0 over the last two axes, reflect padding (the border pixel is not repeated).
      */
     Tensor gaussianBlur(Tensor x, int kernelSize, float sigma);
+
+    // ---- backward: derivatives and adjoints of the ops above (used by autograd.Tape) --------------
+
+    /**
+     * Gradient of {@link #conv2d} with respect to its input: the transposed convolution of gradOut (N,O,Ho,Wo)
+     * with weight (O,C,kh,kw), giving {@code inputShape} (N,C,H,W). Input pixels no window touched get 0.
+     */
+    Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params);
+
+    /**
+     * Gradient of {@link #conv2d} with respect to its weight: (O,C,kh,kw), summed over the batch, from
+     * gradOut (N,O,Ho,Wo) and the forward input (N,C,H,W). The bias gradient is {@code reduce(SUM, {0,2,3})}.
+     */
+    Tensor conv2dBackwardWeight(Tensor gradOut, Tensor input, int kernelH, int kernelW, Conv2dParams params);
+
+    /**
+     * Matrix product of rank-2 tensors, op(a) (M,K) times op(b) (K,N), where op transposes when asked:
+     * {@code torch.matmul(a.T if transposeA else a, b.T if transposeB else b)}.
+     */
+    Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB);
+
+    /**
+     * Gradient of {@link #maxPool2d}: each window's gradient goes to its maximum (the first one in row-major
+     * scan order on ties; NaN counts as the maximum, the last one where a window holds several, as PyTorch on CPU);
+     * windows overlap, so gradients add up.
+     */
+    Tensor maxPool2dBackward(Tensor gradOut, Tensor input, Pool2dParams params);
+
+    /** Gradient of {@link #avgPool2d}: each window spreads its gradient / divisor over its input pixels. */
+    Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params, boolean countIncludePad);
+
+    /** Gradient of {@link #adaptiveAvgPool2d}: each bin spreads its gradient evenly over its input pixels. */
+    Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape);
+
+    /** Gradient of {@link #relu} from its output: gradOut where output > 0 or NaN (PyTorch zeroes where output <= 0). */
+    Tensor reluBackward(Tensor gradOut, Tensor output);
+
+    /** Gradient of {@link #clamp}: gradOut where min <= input <= max (inclusive, as PyTorch), else 0. */
+    Tensor clampBackward(Tensor gradOut, Tensor input, float min, float max);
+
+    /** Gradient of {@link #softmax} from its output y: {@code y * (gradOut - sum(gradOut * y, axis))}. */
+    Tensor softmaxBackward(Tensor gradOut, Tensor output, int axis);
+
+    /**
+     * Gradient of a MAX {@link #reduce} (as {@code torch.amax}): gradOut and output have the keep-dims shape;
+     * the gradient is split evenly between the elements of each reduced group that equal its maximum.
+     */
+    Tensor maxReduceBackward(Tensor gradOut, Tensor input, Tensor output, int[] axes);
+
+    /** Gradient of {@link #resize}: the exact adjoint of the interpolation, giving {@code inputShape}. */
+    Tensor resizeBackward(Tensor gradOut, Shape inputShape, ResizeMode mode);
+
+    /** Gradient of {@link #gaussianBlur}: the adjoint of the reflect-padded separable filter. */
+    Tensor gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma);
+
+    /** {@code x.narrow(axis, start, length)} as a new tensor (used for the gradient of {@link #concat}). */
+    Tensor slice(Tensor x, int axis, int start, int length);
 
     @Override
     void close();

@@ -17,13 +17,19 @@ public final class Tensor implements AutoCloseable {
      * {@link Device#fromArray} and ops.
      */
     public Tensor(Device device, Shape shape, DeviceBuffer buffer) {
+        this(device, shape, buffer, true);
+    }
+
+    private Tensor(Device device, Shape shape, DeviceBuffer buffer, boolean tracked) {
         if (buffer.floats() < shape.numel()) {
             throw new IllegalArgumentException("buffer of " + buffer.floats() + " floats is too small for " + shape);
         }
         this.device = device;
         this.shape = shape;
         this.buffer = buffer;
-        TensorScope.track(this);
+        if (tracked) {
+            TensorScope.track(this);
+        }
     }
 
     public Shape shape() {
@@ -60,6 +66,16 @@ public final class Tensor implements AutoCloseable {
         DeviceBuffer b = buffer();
         b.retain();
         return new Tensor(device, newShape, b);
+    }
+
+    /**
+     * Another handle to the same memory that no {@link TensorScope} tracks: it stays valid until closed by
+     * whoever took it (autograd keeps the tensors that backward needs this way).
+     */
+    public Tensor share() {
+        DeviceBuffer b = buffer();
+        b.retain();
+        return new Tensor(device, shape, b, false);
     }
 
     /** Shorthand for {@code reshape(Shape.of(dims))}. */

@@ -145,6 +145,24 @@ public final class JavaDevice implements Device {
     }
 
     @Override
+    public Tensor div(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("div", this, a, b);
+        return JavaElementwise.div(this, a, b);
+    }
+
+    @Override
+    public Tensor abs(Tensor x) {
+        OpShapes.requireSameDevice("abs", this, x);
+        return JavaElementwise.abs(this, x);
+    }
+
+    @Override
+    public Tensor sign(Tensor x) {
+        OpShapes.requireSameDevice("sign", this, x);
+        return JavaElementwise.sign(this, x);
+    }
+
+    @Override
     public Tensor scale(Tensor x, float factor) {
         OpShapes.requireSameDevice("scale", this, x);
         return JavaElementwise.scale(this, x, factor);
@@ -202,6 +220,84 @@ public final class JavaDevice implements Device {
     public Tensor gaussianBlur(Tensor x, int kernelSize, float sigma) {
         OpShapes.requireSameDevice("gaussianBlur", this, x);
         return JavaResampling.gaussianBlur(this, x, kernelSize, sigma);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardInput", this, gradOut, weight);
+        return JavaConvBackward.conv2dBackwardInput(this, gradOut, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor input, int kernelH, int kernelW, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardWeight", this, gradOut, input);
+        return JavaConvBackward.conv2dBackwardWeight(this, gradOut, input, kernelH, kernelW, params);
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        OpShapes.requireSameDevice("matmul", this, a, b);
+        return JavaConvBackward.matmul(this, a, b, transposeA, transposeB);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOut, Tensor input, Pool2dParams params) {
+        OpShapes.requireSameDevice("maxPool2dBackward", this, gradOut, input);
+        return JavaPoolingBackward.maxPool2dBackward(this, gradOut, input, params);
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params, boolean countIncludePad) {
+        OpShapes.requireSameDevice("avgPool2dBackward", this, gradOut);
+        return JavaPoolingBackward.avgPool2dBackward(this, gradOut, inputShape, params, countIncludePad);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape) {
+        OpShapes.requireSameDevice("adaptiveAvgPool2dBackward", this, gradOut);
+        return JavaPoolingBackward.adaptiveAvgPool2dBackward(this, gradOut, inputShape);
+    }
+
+    @Override
+    public Tensor reluBackward(Tensor gradOut, Tensor output) {
+        OpShapes.requireSameDevice("reluBackward", this, gradOut, output);
+        return JavaPointwiseBackward.reluBackward(this, gradOut, output);
+    }
+
+    @Override
+    public Tensor clampBackward(Tensor gradOut, Tensor input, float min, float max) {
+        OpShapes.requireSameDevice("clampBackward", this, gradOut, input);
+        return JavaPointwiseBackward.clampBackward(this, gradOut, input, min, max);
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor gradOut, Tensor output, int axis) {
+        OpShapes.requireSameDevice("softmaxBackward", this, gradOut, output);
+        return JavaPointwiseBackward.softmaxBackward(this, gradOut, output, axis);
+    }
+
+    @Override
+    public Tensor maxReduceBackward(Tensor gradOut, Tensor input, Tensor output, int[] axes) {
+        OpShapes.requireSameDevice("maxReduceBackward", this, gradOut, input, output);
+        return JavaPointwiseBackward.maxReduceBackward(this, gradOut, input, output, axes);
+    }
+
+    @Override
+    public Tensor resizeBackward(Tensor gradOut, Shape inputShape, ResizeMode mode) {
+        OpShapes.requireSameDevice("resizeBackward", this, gradOut);
+        return JavaResamplingBackward.resizeBackward(this, gradOut, inputShape, mode);
+    }
+
+    @Override
+    public Tensor gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma) {
+        OpShapes.requireSameDevice("gaussianBlurBackward", this, gradOut);
+        return JavaResamplingBackward.gaussianBlurBackward(this, gradOut, kernelSize, sigma);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int length) {
+        OpShapes.requireSameDevice("slice", this, x);
+        return JavaSlice.slice(this, x, axis, start, length);
     }
 
     @Override

@@ -1,0 +1,366 @@
+package io.ucag.kernels.opencl;
+
+import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_MEM_COPY_HOST_PTR;
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.CL_TRUE;
+import static org.jocl.CL.clCreateBuffer;
+import static org.jocl.CL.clCreateCommandQueue;
+import static org.jocl.CL.clCreateContext;
+import static org.jocl.CL.clEnqueueFillBuffer;
+import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clFinish;
+import static org.jocl.CL.clReleaseCommandQueue;
+import static org.jocl.CL.clReleaseContext;
+
+import io.ucag.runtime.Device;
+import io.ucag.runtime.OpShapes;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.ops.Conv2dParams;
+import io.ucag.runtime.ops.Pool2dParams;
+import io.ucag.runtime.ops.ReduceOp;
+import io.ucag.runtime.ops.ResizeMode;
+import java.util.List;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_mem;
+
+/**
+ * An OpenCL device: one context, one in-order queue, programs built once and cached. Ops queue kernels and
+ * return at once; only {@link #toArray} and {@link #synchronize} wait. Each op family lives in its own class
+ * ({@link ClConv}, {@link ClPooling}, ...); this class owns memory and dispatches.
+ */
+public final class ClDevice implements Device {
+    private final ClDeviceInfo info;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ClProgramCache programs;
+
+    private ClDevice(ClDeviceSelector.Candidate candidate) {
+        this.info = candidate.info();
+        cl_context_properties properties = new cl_context_properties();
+        properties.addProperty(CL_CONTEXT_PLATFORM, candidate.platform());
+        cl_device_id[] devices = {candidate.device()};
+        this.context = clCreateContext(properties, 1, devices, null, null, null);
+        this.queue = clCreateCommandQueue(context, candidate.device(), 0, null);
+        this.programs = new ClProgramCache(context, candidate.device(), queue);
+    }
+
+    /** Opens the preferred OpenCL device (see {@link ClDeviceSelector}), or throws saying why there is none. */
+    public static ClDevice open() {
+        return new ClDevice(ClDeviceSelector.select());
+    }
+
+    public ClDeviceInfo info() {
+        return info;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.OPENCL;
+    }
+
+    @Override
+    public String name() {
+        return "opencl:" + info.description();
+    }
+
+    @Override
+    public long maxAllocationBytes() {
+        return info.maxAllocationBytes();
+    }
+
+    /** The cached kernel {@code kernelName} of {@code file} built with default options. */
+    public ClKernel kernel(String file, String kernelName) {
+        return kernel(file, kernelName, "");
+    }
+
+    /** The cached kernel {@code kernelName} of {@code file} built with {@code buildOptions} (e.g. -D defines). */
+    public ClKernel kernel(String file, String kernelName, String buildOptions) {
+        return programs.kernel(file, kernelName, buildOptions);
+    }
+
+    /** New device memory for {@code shape}, contents undefined; refuses sizes above the allocation cap. */
+    public Tensor allocate(Shape shape) {
+        return new Tensor(this, shape, new ClBuffer(createBuffer(shape, CL_MEM_READ_WRITE, null), shape.numel()));
+    }
+
+    private cl_mem createBuffer(Shape shape, long flags, Pointer host) {
+        if (shape.bytes() > info.maxAllocationBytes()) {
+            throw new IllegalArgumentException("opencl: a tensor " + shape + " needs " + (shape.bytes() >> 20)
+                    + " MiB, above this device's largest allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE = "
+                    + (info.maxAllocationBytes() >> 20) + " MiB): split the batch into smaller micro-batches");
+        }
+        try {
+            return clCreateBuffer(context, flags, shape.bytes(), host, null);
+        } catch (CLException e) {
+            throw new IllegalStateException("opencl: allocating " + (shape.bytes() >> 20) + " MiB for " + shape
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Tensor fromArray(Shape shape, float[] data) {
+        if (data.length != shape.numel()) {
+            throw new IllegalArgumentException("fromArray: " + data.length + " values for shape " + shape + " ("
+                    + shape.numel() + " expected)");
+        }
+        cl_mem mem = createBuffer(shape, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, Pointer.to(data));
+        return new Tensor(this, shape, new ClBuffer(mem, shape.numel()));
+    }
+
+    @Override
+    public Tensor zeros(Shape shape) {
+        Tensor t = allocate(shape);
+        clEnqueueFillBuffer(queue, mem(t), Pointer.to(new float[] {0f}), Sizeof.cl_float, 0, shape.bytes(), 0, null,
+                null);
+        return t;
+    }
+
+    @Override
+    public float[] toArray(Tensor t) {
+        OpShapes.requireSameDevice("toArray", this, t);
+        float[] out = new float[t.shape().numel()];
+        clEnqueueReadBuffer(queue, mem(t), CL_TRUE, 0, t.shape().bytes(), Pointer.to(out), 0, null, null);
+        return out;
+    }
+
+    /** The OpenCL memory object of a tensor of this device, for op implementations. */
+    public cl_mem mem(Tensor t) {
+        return ((ClBuffer) t.buffer()).mem();
+    }
+
+    @Override
+    public void synchronize() {
+        clFinish(queue);
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2d", this, x, weight, bias);
+        return ClConv.conv2d(this, x, weight, bias, params);
+    }
+
+    @Override
+    public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        OpShapes.requireSameDevice("linear", this, x, weight, bias);
+        return ClConv.linear(this, x, weight, bias);
+    }
+
+    @Override
+    public Tensor maxPool2d(Tensor x, Pool2dParams params) {
+        OpShapes.requireSameDevice("maxPool2d", this, x);
+        return ClPooling.maxPool2d(this, x, params);
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, Pool2dParams params, boolean countIncludePad) {
+        OpShapes.requireSameDevice("avgPool2d", this, x);
+        return ClPooling.avgPool2d(this, x, params, countIncludePad);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        OpShapes.requireSameDevice("adaptiveAvgPool2d", this, x);
+        return ClPooling.adaptiveAvgPool2d(this, x, outH, outW);
+    }
+
+    @Override
+    public Tensor batchNorm(Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps) {
+        OpShapes.requireSameDevice("batchNorm", this, x, mean, var, gamma, beta);
+        return ClElementwise.batchNorm(this, x, mean, var, gamma, beta, eps);
+    }
+
+    @Override
+    public Tensor relu(Tensor x) {
+        OpShapes.requireSameDevice("relu", this, x);
+        return ClElementwise.relu(this, x);
+    }
+
+    @Override
+    public Tensor add(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("add", this, a, b);
+        return ClElementwise.add(this, a, b);
+    }
+
+    @Override
+    public Tensor mul(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("mul", this, a, b);
+        return ClElementwise.mul(this, a, b);
+    }
+
+    @Override
+    public Tensor div(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("div", this, a, b);
+        return ClElementwise.div(this, a, b);
+    }
+
+    @Override
+    public Tensor abs(Tensor x) {
+        OpShapes.requireSameDevice("abs", this, x);
+        return ClElementwise.abs(this, x);
+    }
+
+    @Override
+    public Tensor sign(Tensor x) {
+        OpShapes.requireSameDevice("sign", this, x);
+        return ClElementwise.sign(this, x);
+    }
+
+    @Override
+    public Tensor scale(Tensor x, float factor) {
+        OpShapes.requireSameDevice("scale", this, x);
+        return ClElementwise.scale(this, x, factor);
+    }
+
+    @Override
+    public Tensor exp(Tensor x) {
+        OpShapes.requireSameDevice("exp", this, x);
+        return ClElementwise.exp(this, x);
+    }
+
+    @Override
+    public Tensor clamp(Tensor x, float min, float max) {
+        OpShapes.requireSameDevice("clamp", this, x);
+        return ClElementwise.clamp(this, x, min, max);
+    }
+
+    @Override
+    public Tensor softmax(Tensor x, int axis) {
+        OpShapes.requireSameDevice("softmax", this, x);
+        return ClReductions.softmax(this, x, axis);
+    }
+
+    @Override
+    public Tensor reduce(Tensor x, ReduceOp op, int[] axes, boolean keepDims) {
+        OpShapes.requireSameDevice("reduce", this, x);
+        return ClReductions.reduce(this, x, op, axes, keepDims);
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> tensors, int axis) {
+        OpShapes.requireSameDevice("concat", this, tensors.toArray(new Tensor[0]));
+        return ClLayout.concat(this, tensors, axis);
+    }
+
+    @Override
+    public Tensor crop(Tensor x, int top, int left, int height, int width) {
+        OpShapes.requireSameDevice("crop", this, x);
+        return ClLayout.crop(this, x, top, left, height, width);
+    }
+
+    @Override
+    public Tensor pad(Tensor x, int top, int bottom, int left, int right, float value) {
+        OpShapes.requireSameDevice("pad", this, x);
+        return ClLayout.pad(this, x, top, bottom, left, right, value);
+    }
+
+    @Override
+    public Tensor resize(Tensor x, int outH, int outW, ResizeMode mode) {
+        OpShapes.requireSameDevice("resize", this, x);
+        return ClResampling.resize(this, x, outH, outW, mode);
+    }
+
+    @Override
+    public Tensor gaussianBlur(Tensor x, int kernelSize, float sigma) {
+        OpShapes.requireSameDevice("gaussianBlur", this, x);
+        return ClResampling.gaussianBlur(this, x, kernelSize, sigma);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardInput", this, gradOut, weight);
+        return ClConvBackward.conv2dBackwardInput(this, gradOut, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor input, int kernelH, int kernelW, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardWeight", this, gradOut, input);
+        return ClConvBackward.conv2dBackwardWeight(this, gradOut, input, kernelH, kernelW, params);
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        OpShapes.requireSameDevice("matmul", this, a, b);
+        return ClConvBackward.matmul(this, a, b, transposeA, transposeB);
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOut, Tensor input, Pool2dParams params) {
+        OpShapes.requireSameDevice("maxPool2dBackward", this, gradOut, input);
+        return ClPoolingBackward.maxPool2dBackward(this, gradOut, input, params);
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOut, Shape inputShape, Pool2dParams params, boolean countIncludePad) {
+        OpShapes.requireSameDevice("avgPool2dBackward", this, gradOut);
+        return ClPoolingBackward.avgPool2dBackward(this, gradOut, inputShape, params, countIncludePad);
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape) {
+        OpShapes.requireSameDevice("adaptiveAvgPool2dBackward", this, gradOut);
+        return ClPoolingBackward.adaptiveAvgPool2dBackward(this, gradOut, inputShape);
+    }
+
+    @Override
+    public Tensor reluBackward(Tensor gradOut, Tensor output) {
+        OpShapes.requireSameDevice("reluBackward", this, gradOut, output);
+        return ClPointwiseBackward.reluBackward(this, gradOut, output);
+    }
+
+    @Override
+    public Tensor clampBackward(Tensor gradOut, Tensor input, float min, float max) {
+        OpShapes.requireSameDevice("clampBackward", this, gradOut, input);
+        return ClPointwiseBackward.clampBackward(this, gradOut, input, min, max);
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor gradOut, Tensor output, int axis) {
+        OpShapes.requireSameDevice("softmaxBackward", this, gradOut, output);
+        return ClPointwiseBackward.softmaxBackward(this, gradOut, output, axis);
+    }
+
+    @Override
+    public Tensor maxReduceBackward(Tensor gradOut, Tensor input, Tensor output, int[] axes) {
+        OpShapes.requireSameDevice("maxReduceBackward", this, gradOut, input, output);
+        return ClPointwiseBackward.maxReduceBackward(this, gradOut, input, output, axes);
+    }
+
+    @Override
+    public Tensor resizeBackward(Tensor gradOut, Shape inputShape, ResizeMode mode) {
+        OpShapes.requireSameDevice("resizeBackward", this, gradOut);
+        return ClResamplingBackward.resizeBackward(this, gradOut, inputShape, mode);
+    }
+
+    @Override
+    public Tensor gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma) {
+        OpShapes.requireSameDevice("gaussianBlurBackward", this, gradOut);
+        return ClResamplingBackward.gaussianBlurBackward(this, gradOut, kernelSize, sigma);
+    }
+
+    @Override
+    public Tensor slice(Tensor x, int axis, int start, int length) {
+        OpShapes.requireSameDevice("slice", this, x);
+        return ClSlice.slice(this, x, axis, start, length);
+    }
+
+    @Override
+    public void close() {
+        clFinish(queue);
+        programs.release();
+        clReleaseCommandQueue(queue);
+        clReleaseContext(context);
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

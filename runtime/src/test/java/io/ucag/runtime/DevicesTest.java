@@ -1,0 +1,54 @@
+package io.ucag.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The runtime module alone has no OpenCL backend on its class path: auto must fall back to Java. */
+class DevicesTest {
+
+    @Test
+    void javaByName() {
+        try (Device d = Devices.open(" Java ")) {
+            assertEquals(Device.Kind.JAVA, d.kind());
+            assertTrue(d.name().startsWith("java"), d.name());
+        }
+    }
+
+    @Test
+    void autoFallsBackToJavaWithoutAnOpenClBackend() {
+        try (Device d = Devices.open("auto")) {
+            assertEquals(Device.Kind.JAVA, d.kind());
+        }
+    }
+
+    @Test
+    void forcedOpenClWithoutBackendSaysWhatIsMissing() {
+        DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, () -> Devices.open("opencl"));
+        assertTrue(e.getMessage().contains("ucag-kernels"), e.getMessage());
+    }
+
+    @Test
+    void theSystemPropertyChoosesWhenNoNameIsGiven() {
+        String before = System.getProperty(Devices.PROPERTY);
+        System.setProperty(Devices.PROPERTY, "java");
+        try (Device d = Devices.open()) {
+            assertEquals(Device.Kind.JAVA, d.kind());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Devices.PROPERTY);
+            } else {
+                System.setProperty(Devices.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void unknownNamesListTheChoices() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.open("tpu"));
+        assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("auto, opencl or java"),
+                e.getMessage());
+    }
+}

@@ -80,8 +80,17 @@ public interface Device extends AutoCloseable {
     /** a * b with NumPy/PyTorch broadcasting. */
     Tensor mul(Tensor a, Tensor b);
 
+    /** a / b with NumPy/PyTorch broadcasting (IEEE division: x/0 is +-inf, 0/0 is NaN). */
+    Tensor div(Tensor a, Tensor b);
+
     /** x * factor. */
     Tensor scale(Tensor x, float factor);
+
+    /** |x| ({@code torch.abs}). */
+    Tensor abs(Tensor x);
+
+    /** {@code torch.sign}: -1, 0 or 1 (0 for -0.0), NaN stays NaN. */
+    Tensor sign(Tensor x);
 
     Tensor exp(Tensor x);
 

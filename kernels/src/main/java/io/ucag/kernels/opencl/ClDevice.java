@@ -196,6 +196,24 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor div(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("div", this, a, b);
+        return ClElementwise.div(this, a, b);
+    }
+
+    @Override
+    public Tensor abs(Tensor x) {
+        OpShapes.requireSameDevice("abs", this, x);
+        return ClElementwise.abs(this, x);
+    }
+
+    @Override
+    public Tensor sign(Tensor x) {
+        OpShapes.requireSameDevice("sign", this, x);
+        return ClElementwise.sign(this, x);
+    }
+
+    @Override
     public Tensor scale(Tensor x, float factor) {
         OpShapes.requireSameDevice("scale", this, x);
         return ClElementwise.scale(this, x, factor);

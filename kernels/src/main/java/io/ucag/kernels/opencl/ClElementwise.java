@@ -1,39 +1,111 @@
 package io.ucag.kernels.opencl;
 
+import io.ucag.runtime.BroadcastPlan;
+import io.ucag.runtime.OpShapes;
+import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
-import io.ucag.runtime.ops.*;
-import java.util.List;
 
-/** STUB: to be implemented. */
+/** Launches the kernels of {@code elementwise.cl}. */
 final class ClElementwise {
+    private static final String FILE = "elementwise.cl";
+    /** Outer groups the {@code _nd} broadcast kernels index besides the mid and inner ones (plans have <= 6). */
+    private static final int OUTER_GROUPS = 4;
+
     private ClElementwise() {
     }
 
     static Tensor batchNorm(ClDevice d, Tensor x, Tensor mean, Tensor var, Tensor gamma, Tensor beta, float eps) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Shape xs = OpShapes.batchNorm(x, mean, var, gamma, beta, eps);
+        int channels = xs.dim(1);
+        int inner = xs.size(2, xs.rank());
+        int batch = xs.dim(0);
+        Tensor y = d.allocate(xs);
+        d.kernel(FILE, "batch_norm").launch(new long[] {inner, channels, batch}, null,
+                x, y, mean, var, gamma, beta, eps, inner, channels, batch);
+        return y;
     }
 
     static Tensor relu(ClDevice d, Tensor x) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return unary(d, "elementwise_relu", x, x.shape());
     }
 
     static Tensor add(ClDevice d, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return broadcast(d, "broadcast_add", BroadcastPlan.of("add", a.shape(), b.shape()), a, b);
     }
 
     static Tensor mul(ClDevice d, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return broadcast(d, "broadcast_mul", BroadcastPlan.of("mul", a.shape(), b.shape()), a, b);
     }
 
     static Tensor scale(ClDevice d, Tensor x, float factor) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return unary(d, "elementwise_scale", x, x.shape(), factor);
     }
 
     static Tensor exp(ClDevice d, Tensor x) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return unary(d, "elementwise_exp", x, x.shape());
     }
 
     static Tensor clamp(ClDevice d, Tensor x, float min, float max) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return unary(d, "elementwise_clamp", x, OpShapes.clamp(x, min, max), min, max);
+    }
+
+    /** Launches {@code kernel(in, out, params..., count)} over every element. */
+    private static Tensor unary(ClDevice d, String kernel, Tensor x, Shape shape, Object... params) {
+        Tensor y = d.allocate(shape);
+        int count = shape.numel();
+        Object[] args = new Object[params.length + 3];
+        args[0] = x;
+        args[1] = y;
+        System.arraycopy(params, 0, args, 2, params.length);
+        args[args.length - 1] = count;
+        d.kernel(FILE, kernel).launch(new long[] {count}, null, args);
+        return y;
+    }
+
+    /**
+     * Views the plan's groups as (outer..., mid, inner) and launches {@code <kernel>_3d} when there is at most one
+     * outer group, else {@code <kernel>_nd} with the outer groups left-padded to {@link #OUTER_GROUPS}.
+     */
+    private static Tensor broadcast(ClDevice d, String kernel, BroadcastPlan plan, Tensor a, Tensor b) {
+        int rank = plan.rank();
+        int[] dims = padFront(plan.dims(), 1);
+        int[] sa = padFront(plan.stridesA(), 0);
+        int[] sb = padFront(plan.stridesB(), 0);
+        int inner = dims[dims.length - 1];
+        int mid = dims[dims.length - 2];
+        int outer = plan.outShape().numel() / (inner * mid);
+        long[] global = {inner, mid, outer};
+        Tensor y = d.allocate(plan.outShape());
+        int last = dims.length - 1;
+        if (rank <= 3) {
+            d.kernel(FILE, kernel + "_3d").launch(global, null, a, b, y, inner, mid, outer,
+                    sa[last], sa[last - 1], sa[last - 2], sb[last], sb[last - 1], sb[last - 2]);
+        } else {
+            d.kernel(FILE, kernel + "_nd").launch(global, null, a, b, y, inner, mid, outer, dims[1], dims[2], dims[3],
+                    sa[last], sa[last - 1], sa[0], sa[1], sa[2], sa[3],
+                    sb[last], sb[last - 1], sb[0], sb[1], sb[2], sb[3]);
+        }
+        return y;
+    }
+
+    /** {@code values} preceded by {@code fill} up to {@link #OUTER_GROUPS} + 2 entries (outer groups, mid, inner). */
+    private static int[] padFront(int[] values, int fill) {
+        int[] padded = new int[OUTER_GROUPS + 2];
+        int front = padded.length - values.length;
+        java.util.Arrays.fill(padded, 0, front, fill);
+        System.arraycopy(values, 0, padded, front, values.length);
+        return padded;
+    }
+
+    static Tensor div(ClDevice d, Tensor a, Tensor b) {
+        throw new UnsupportedOperationException("div: not implemented yet");
+    }
+
+    static Tensor abs(ClDevice d, Tensor x) {
+        throw new UnsupportedOperationException("abs: not implemented yet");
+    }
+
+    static Tensor sign(ClDevice d, Tensor x) {
+        throw new UnsupportedOperationException("sign: not implemented yet");
     }
 }

@@ -209,6 +209,59 @@ public final class RecordingDevice implements Device {
     }
 
     @Override
+    public Tensor div(Tensor a, Tensor b) {
+        Tensor y = base.div(a, b);
+        if (tape.isRecording(a, b)) {
+            List<Tensor> saved = new ArrayList<>();
+            Tensor sb = save(saved, b);
+            Tensor sy = needs(b) ? save(saved, y) : null;
+            Shape as = a.shape();
+            Shape bs = b.shape();
+            tape.record(y, new Tensor[] {a, b}, saved, g -> { // d(a/b) = g/b for a, -g*(a/b)/b for b
+                Tensor gradA = null;
+                Tensor gradB = null;
+                try (Tensor gOverB = base.div(g, sb)) {
+                    if (needs(a)) {
+                        gradA = sumToShape(gOverB, as);
+                    }
+                    if (sy != null) {
+                        try (Tensor product = base.mul(gOverB, sy); Tensor negated = base.scale(product, -1f)) {
+                            gradB = sumToShape(negated, bs);
+                        }
+                    }
+                }
+                return new Tensor[] {gradA, gradB};
+            });
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor abs(Tensor x) {
+        Tensor y = base.abs(x);
+        if (tape.isRecording(x)) { // d|x| = sign(x) (0 at 0, as torch)
+            List<Tensor> saved = new ArrayList<>();
+            Tensor sx = save(saved, x);
+            tape.record(y, new Tensor[] {x}, saved, g -> {
+                try (Tensor s = base.sign(sx)) {
+                    return new Tensor[] {base.mul(g, s)};
+                }
+            });
+        }
+        return y;
+    }
+
+    @Override
+    public Tensor sign(Tensor x) {
+        Tensor y = base.sign(x);
+        if (tape.isRecording(x)) { // piecewise constant: zero gradient, as torch
+            Shape xs = x.shape();
+            tape.record(y, new Tensor[] {x}, List.of(), g -> new Tensor[] {base.zeros(xs)});
+        }
+        return y;
+    }
+
+    @Override
     public Tensor exp(Tensor x) {
         Tensor y = base.exp(x);
         if (tape.isRecording(x)) {

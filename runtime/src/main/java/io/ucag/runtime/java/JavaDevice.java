@@ -145,6 +145,24 @@ public final class JavaDevice implements Device {
     }
 
     @Override
+    public Tensor div(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("div", this, a, b);
+        return JavaElementwise.div(this, a, b);
+    }
+
+    @Override
+    public Tensor abs(Tensor x) {
+        OpShapes.requireSameDevice("abs", this, x);
+        return JavaElementwise.abs(this, x);
+    }
+
+    @Override
+    public Tensor sign(Tensor x) {
+        OpShapes.requireSameDevice("sign", this, x);
+        return JavaElementwise.sign(this, x);
+    }
+
+    @Override
     public Tensor scale(Tensor x, float factor) {
         OpShapes.requireSameDevice("scale", this, x);
         return JavaElementwise.scale(this, x, factor);

@@ -34,10 +34,7 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
     }
 
     private int outSize(int in, int k, int s, int pad) {
-        int span = in + 2 * pad - k;
-        if (span < 0) {
-            return 0;
-        }
+        int span = in + 2 * pad - k; // may be negative: ceil mode still gives one window, as PyTorch
         int out = (ceilMode ? Math.floorDiv(span + s - 1, s) : Math.floorDiv(span, s)) + 1;
         if (ceilMode && (out - 1) * s >= in + pad) {
             out--; // PyTorch: the last window must start inside the input or the left padding

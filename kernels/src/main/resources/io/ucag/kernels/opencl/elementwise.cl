@@ -1,0 +1,110 @@
+// elementwise.cl -- pointwise ops, broadcast add / mul and inference batch norm, with PyTorch's special-value
+// behaviour (NaN and -0.0 pass through relu and clamp; exp overflows to +inf). Built without fast-math
+// options: isnan and comparisons with NaN must keep their IEEE meaning.
+//
+// Kernels:
+//   elementwise_relu, elementwise_scale, elementwise_exp, elementwise_clamp
+//       out_g[i] = f(in_g[i]) for i < count; global size (count).
+//   broadcast_add_3d, broadcast_mul_3d    (precondition: the BroadcastPlan has at most 3 groups)
+//   broadcast_add_nd, broadcast_mul_nd    (any plan: 4 to 6 groups)
+//       out = a op b over a BroadcastPlan (see io.ucag.runtime.BroadcastPlan), whose groups are
+//       (outer..., mid, inner), missing ones of size 1. Global size (inner, mid, product of outer groups): no
+//       integer division except the outer-group split of the _nd kernels (size-1 groups padded in front).
+//   batch_norm
+//       out = fma(x, alpha, shift) with alpha = gamma / sqrt(var + eps) and shift = beta - mean * alpha of
+//       channel c, as PyTorch's CPU kernel. x is (N,C,...) with `inner` elements per (n,c), element (n,c,k) at
+//       (n*C + c)*inner + k. Global size (inner, C, N).
+//
+// Parameters read: all sizes are kernel arguments (no build-time parameters; these kernels are memory-bound).
+
+// Round every product as the Java reference does (no silent a*b+c -> fma contraction).
+#pragma OPENCL FP_CONTRACT OFF
+
+__kernel void elementwise_relu(__global const float* in_g, __global float* out_g, const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    const float v = in_g[i];
+    out_g[i] = v < 0.0f ? 0.0f : v; // not fmax: that would turn NaN into 0 and -0.0 into 0
+}
+
+__kernel void elementwise_scale(__global const float* in_g, __global float* out_g, const float factor,
+                                const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    out_g[i] = in_g[i] * factor;
+}
+
+__kernel void elementwise_exp(__global const float* in_g, __global float* out_g, const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    out_g[i] = exp(in_g[i]);
+}
+
+__kernel void elementwise_clamp(__global const float* in_g, __global float* out_g, const float lo, const float hi,
+                                const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    const float v = in_g[i];
+    out_g[i] = v < lo ? lo : (v > hi ? hi : v); // not clamp(): its fmin/fmax would drop NaN
+}
+
+// Broadcast kernels: work item (x, y, z) computes output element (z*mid + y)*inner + x and reads
+// a_g[z_offset + y*mid_stride + x*inner_stride] (likewise b_g). In broadcast_*_3d, z is the one outer group's
+// index; in broadcast_*_nd, z = ((i0*dim1 + i1)*dim2 + i2)*dim3 + i3 over four outer groups.
+#define BROADCAST_KERNELS(NAME, OP)                                                                            \
+__kernel void NAME##_3d(__global const float* a_g, __global const float* b_g, __global float* out_g,          \
+                        const int inner, const int mid, const int outer,                                       \
+                        const int innerStrideA, const int midStrideA, const int outerStrideA,                  \
+                        const int innerStrideB, const int midStrideB, const int outerStrideB) {                \
+    const int x = get_global_id(0);                                                                            \
+    const int y = get_global_id(1);                                                                            \
+    const int z = get_global_id(2);                                                                            \
+    if (x >= inner || y >= mid || z >= outer) {                                                                \
+        return;                                                                                                \
+    }                                                                                                          \
+    const float va = a_g[z * outerStrideA + y * midStrideA + x * innerStrideA];                                \
+    const float vb = b_g[z * outerStrideB + y * midStrideB + x * innerStrideB];                                \
+    out_g[((size_t)z * mid + y) * inner + x] = va OP vb;                                                       \
+}                                                                                                              \
+                                                                                                               \
+__kernel void NAME##_nd(__global const float* a_g, __global const float* b_g, __global float* out_g,          \
+                        const int inner, const int mid, const int outer,                                       \
+                        const int dim1, const int dim2, const int dim3,                                        \
+                        const int innerStrideA, const int midStrideA, const int strideA0, const int strideA1, \
+                        const int strideA2, const int strideA3,                                                \
+                        const int innerStrideB, const int midStrideB, const int strideB0, const int strideB1, \
+                        const int strideB2, const int strideB3) {                                              \
+    const int x = get_global_id(0);                                                                            \
+    const int y = get_global_id(1);                                                                            \
+    const int z = get_global_id(2);                                                                            \
+    if (x >= inner || y >= mid || z >= outer) {                                                                \
+        return;                                                                                                \
+    }                                                                                                          \
+    const int i3 = z % dim3;                                                                                   \
+    const int i2 = z / dim3 % dim2;                                                                            \
+    const int i1 = z / (dim3 * dim2) % dim1;                                                                   \
+    const int i0 = z / (dim3 * dim2 * dim1);                                                                   \
+    const float va = a_g[i0 * strideA0 + i1 * strideA1 + i2 * strideA2 + i3 * strideA3                         \
+                         + y * midStrideA + x * innerStrideA];                                                 \
+    const float vb = b_g[i0 * strideB0 + i1 * strideB1 + i2 * strideB2 + i3 * strideB3                         \
+                         + y * midStrideB + x * innerStrideB];                                                 \
+    out_g[((size_t)z * mid + y) * inner + x] = va OP vb;                                                       \
+}
+
+BROADCAST_KERNELS(broadcast_add, +)
+BROADCAST_KERNELS(broadcast_mul, *)
+
+__kernel void batch_norm(__global const float* in_g, __global float* out_g, __global const float* mean_g,
+                         __global const float* var_g, __global const float* gamma_g, __global const float* beta_g,
+                         const float eps, const int inner, const int channels, const int batch) {
+    const int k = get_global_id(0);
+    const int c = get_global_id(1);
+    const int n = get_global_id(2);
+    if (k >= inner || c >= channels || n >= batch) {
+        return;
+    }
+    const float alpha = gamma_g[c] * (1.0f / sqrt(var_g[c] + eps));
+    const float shift = beta_g[c] - mean_g[c] * alpha;
+    const size_t i = ((size_t)n * channels + c) * inner + k;
+    out_g[i] = fma(in_g[i], alpha, shift);
+}

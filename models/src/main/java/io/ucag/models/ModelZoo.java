@@ -1,0 +1,53 @@
+package io.ucag.models;
+
+import io.ucag.models.arch.ResNet;
+import io.ucag.models.arch.Vgg;
+import java.util.List;
+import java.util.Locale;
+
+/** The architectures ucag knows by name, with their default target layers and preprocessing. */
+public final class ModelZoo {
+    /** Names accepted by {@link #spec}, in the order help texts list them. */
+    public static final List<String> NAMES = List.of("resnet50-keras", "resnet18", "resnet34", "resnet50",
+            "resnet101", "resnet152", "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn",
+            "vgg19_bn");
+
+    private ModelZoo() {
+    }
+
+    /** The spec of an architecture with ImageNet's 1000 classes. */
+    public static ModelSpec spec(String name) {
+        return spec(name, 1000);
+    }
+
+    public static ModelSpec spec(String name, int numClasses) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("resnet50-keras")) {
+            return new ModelSpec(n, ResNet.keras50(), 224, Preprocessing.CAFFE, 1000, "layer4");
+        }
+        if (n.startsWith("resnet")) {
+            int depth = parseDepth(name, n.substring(6));
+            return new ModelSpec(n, ResNet.build(depth, numClasses), 224, Preprocessing.TORCHVISION, numClasses,
+                    "layer4");
+        }
+        if (n.startsWith("vgg")) {
+            boolean bn = n.endsWith("_bn");
+            int depth = parseDepth(name, n.substring(3, bn ? n.length() - 3 : n.length()));
+            return new ModelSpec(n, Vgg.build(depth, bn, numClasses), 224, Preprocessing.TORCHVISION, numClasses,
+                    Vgg.defaultCamLayer(depth, bn));
+        }
+        throw unknown(name);
+    }
+
+    private static int parseDepth(String name, String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw unknown(name);
+        }
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown model '" + name + "'; choose one of " + NAMES);
+    }
+}

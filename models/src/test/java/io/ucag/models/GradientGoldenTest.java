@@ -204,7 +204,8 @@ class GradientGoldenTest {
         Set<JavaBuffer> buffers = Collections.newSetFromMap(new IdentityHashMap<>());
         Device counted = bufferRemembering(JAVA, buffers);
         try (Model model = Model.load(spec(net), golden.weights(), JAVA)) {
-            for (int round = 0; round < 3; round++) {
+            for (int r = 0; r < 3; r++) {
+                int round = r;
                 try (TensorScope scope = TensorScope.open()) {
                     Tape tape = new Tape();
                     Tensor x = tape.watch(golden.input().toTensor(counted));
@@ -222,9 +223,12 @@ class GradientGoldenTest {
                     for (Tensor t : List.of(x, seed, logits)) {
                         expected.add((JavaBuffer) t.buffer());
                     }
-                    assertEquals(expected, live(buffers), net + " round " + round + ": live after backward");
+                    assertEquals(expected, live(buffers), () -> net + " round " + round + ": live after backward "
+                            + "(sizes in floats) should be the input, seed and logits " + sizes(expected) + ", are "
+                            + sizes(live(buffers)));
                 }
-                assertEquals(Set.of(), live(buffers), net + " round " + round + ": live after the scope");
+                assertEquals(Set.of(), live(buffers), () -> net + " round " + round + ": live after the scope: "
+                        + sizes(live(buffers)));
             }
         }
     }
@@ -235,6 +239,10 @@ class GradientGoldenTest {
         Set<JavaBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
         buffers.stream().filter(b -> b.data() != null).forEach(live::add);
         return live;
+    }
+
+    private static List<Long> sizes(Set<JavaBuffer> buffers) {
+        return buffers.stream().map(JavaBuffer::floats).sorted().toList();
     }
 
     /** {@code base}, remembering the buffer of every tensor one of its methods returns. */

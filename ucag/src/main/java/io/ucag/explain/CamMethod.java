@@ -1,0 +1,69 @@
+package io.ucag.explain;
+
+import io.ucag.models.Model;
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.autograd.Gradients;
+import io.ucag.runtime.autograd.Tape;
+import io.ucag.runtime.ops.ResizeMode;
+
+/**
+ * The template of the gradient-weighted CAM family (after pytorch-grad-cam's {@code BaseCAM}): one forward pass
+ * that watches the target layer's activations A (N,C,h,w), one backward pass from the target logits (pre-softmax)
+ * that stops at that layer and gives G = dy/dA, then a method-specific {@link #camImage} (N,1,h,w), bilinearly
+ * upsampled to the input resolution. The map is returned raw: no ReLU, no normalisation (UCAG needs the raw map).
+ */
+public abstract class CamMethod implements Explainer {
+    private final String layer; // null: the model's default CAM layer
+
+    protected CamMethod(String layer) {
+        this.layer = layer;
+    }
+
+    /** The CAM at feature resolution (N,1,h,w) from activations and gradients (both (N,C,h,w)), on {@code d}. */
+    protected abstract Tensor camImage(Device d, Tensor activations, Tensor gradients);
+
+    @Override
+    public boolean signed() {
+        return false;
+    }
+
+    @Override
+    public final Explanation explain(Model model, Tensor images, int[] targets) {
+        String target = layer != null ? layer : model.spec().defaultCamLayer();
+        model.layer(target); // fails early, naming the valid choices
+        if (targets.length != images.shape().dim(0)) {
+            throw new IllegalArgumentException(name() + ": " + targets.length + " targets for a batch of "
+                    + images.shape().dim(0));
+        }
+        Device base = model.device();
+        Tensor[] activation = new Tensor[1]; // a handle on the values of A
+        Tensor[] watched = new Tensor[1];    // the tensor object the tape knows A by
+        try (Tape tape = new Tape(); TensorScope scope = TensorScope.open()) {
+            Device recording = tape.on(base);
+            Tensor logits = model.forward(recording, images, (name, output) -> {
+                if (name.equals(target)) { // a module called several times (a shared ReLU): the last call counts
+                    if (activation[0] != null) {
+                        activation[0].close();
+                    }
+                    activation[0] = output.share();
+                    watched[0] = tape.watch(output);
+                }
+            });
+            Tensor seed = Targets.oneHot(base, targets, logits.shape().dim(1));
+            try (Gradients g = tape.backward(logits, seed)) {
+                Tensor cam = camImage(base, activation[0], g.of(watched[0]));
+                int h = images.shape().dim(2);
+                int w = images.shape().dim(3);
+                Tensor maps = cam.shape().dim(2) == h && cam.shape().dim(3) == w
+                        ? cam : base.resize(cam, h, w, ResizeMode.BILINEAR);
+                return new Explanation(scope.keep(maps), scope.keep(logits.reshape(logits.shape())));
+            }
+        } finally {
+            if (activation[0] != null) {
+                activation[0].close();
+            }
+        }
+    }
+}

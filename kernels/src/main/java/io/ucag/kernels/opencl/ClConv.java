@@ -102,7 +102,7 @@ final class ClConv {
         int features = ys.dim(1);
         Tensor y = d.allocate(ys);
         d.kernel(GEMM_FILE, "linear_nt", params.linearOptions()).launch(
-                new long[] {ceilDiv(features, params.tileM()), ceilDiv(n, params.tileN())}, null,
+                new long[] {ceilDiv(n, params.tileN()), ceilDiv(features, params.tileM())}, null,
                 x, weight, bias == null ? weight : bias, y, n, x.shape().dim(1), features, bias == null ? 0 : 1);
         return y;
     }

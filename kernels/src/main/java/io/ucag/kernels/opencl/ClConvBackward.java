@@ -4,6 +4,7 @@ import io.ucag.runtime.GradShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
+import java.util.Locale;
 
 /**
  * Gradients of conv2d ({@code conv_backward.cl}) and the general matrix product ({@code matmul.cl}) on OpenCL:
@@ -13,31 +14,56 @@ import io.ucag.runtime.ops.Conv2dParams;
 final class ClConvBackward {
     private static final String CONV_FILE = "conv_backward.cl";
     private static final String MATMUL_FILE = "matmul.cl";
+    /** Up to this many input channels the input gradient runs lanes over pixels instead of channels. */
+    private static final int FEW_CHANNELS = 4;
+    /**
+     * Fixed work-group sizes: PoCL compiles a kernel anew for every work-group size it runs with, and left to
+     * choose it picks one per global size, i.e. per layer shape. Each compute work item has thousands of
+     * multiply-adds, so groups of one cost nothing; the staging copies run 64 elements of a row per group.
+     */
+    private static final long[] ONE_BY_ONE = {1, 1};
+    private static final long[] ONE_BY_ONE_BY_ONE = {1, 1, 1};
+    private static final int COPY_GROUP = 64;
+    private static final long[] COPY_LOCAL = {COPY_GROUP, 1, 1};
 
     /**
      * Build-time tile sizes of both files (names as their {@code #define}s); the launch geometry below depends on
      * them, so they are always passed explicitly.
      */
-    record Tiles(int vectorWidth, int inputTileC, int weightTileO, int weightTileK, int matmulTileM) {
-        static final Tiles DEFAULT = new Tiles(8, 8, 8, 4, 8);
+    record Tiles(int vectorWidth, int inputTileX, int weightTileK, int matmulTileM) {
+        /**
+         * Measured best on PoCL over a 2-core AVX-512 CPU (16 lanes fill a 512-bit register; 8 x 8 taps or pixels
+         * per work item; 16 matmul rows); other devices get 8 lanes, one AVX2 register.
+         */
+        static Tiles forDevice(ClDeviceInfo info) {
+            boolean avx512 = info.isCpu() && info.deviceName().toLowerCase(Locale.ROOT).contains("avx512");
+            return new Tiles(avx512 ? 16 : 8, 8, 8, 16);
+        }
 
         Tiles {
             if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
                 throw new IllegalArgumentException("VECTOR_WIDTH must be 4, 8 or 16, got " + vectorWidth);
             }
-            if (inputTileC < 1 || weightTileO < 1 || weightTileK < 1 || matmulTileM < 1) {
+            if (inputTileX < 1 || weightTileK < 1 || matmulTileM < 1) {
                 throw new IllegalArgumentException("tile sizes must be >= 1, got " + this);
             }
         }
 
-        String convDefines() {
-            return "-DVECTOR_WIDTH=" + vectorWidth + " -DINPUT_TILE_C=" + inputTileC + " -DWEIGHT_TILE_O="
-                    + weightTileO + " -DWEIGHT_TILE_K=" + weightTileK;
+        /**
+         * Matmul rows per work item for m rows: matmulTileM when m reaches it, else 4 or 1, so a batch of one does
+         * not compute 15 copies of its row (three sizes, so at most three programs get built).
+         */
+        int matmulTileM(int m) {
+            return m >= matmulTileM ? matmulTileM : m >= 4 ? Math.min(4, matmulTileM) : 1;
         }
 
-        String matmulDefines(boolean transposeA, boolean transposeB) {
-            return "-DVECTOR_WIDTH=" + vectorWidth + " -DMATMUL_TILE_M=" + matmulTileM + " -DTRANSPOSE_A="
-                    + (transposeA ? 1 : 0) + " -DTRANSPOSE_B=" + (transposeB ? 1 : 0);
+        String convDefines() {
+            return "-DVECTOR_WIDTH=" + vectorWidth + " -DINPUT_TILE_X=" + inputTileX + " -DWEIGHT_TILE_K="
+                    + weightTileK;
+        }
+
+        String matmulDefines(int tileM) {
+            return "-DVECTOR_WIDTH=" + vectorWidth + " -DMATMUL_TILE_M=" + tileM;
         }
     }
 
@@ -46,16 +72,16 @@ final class ClConvBackward {
 
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
-        return conv2dBackwardInput(d, gradOut, weight, inputShape, p, Tiles.DEFAULT);
+        return conv2dBackwardInput(d, gradOut, weight, inputShape, p, Tiles.forDevice(d.info()));
     }
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
                                        Conv2dParams p) {
-        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p, Tiles.DEFAULT);
+        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p, Tiles.forDevice(d.info()));
     }
 
     static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        return matmul(d, a, b, transposeA, transposeB, Tiles.DEFAULT);
+        return matmul(d, a, b, transposeA, transposeB, Tiles.forDevice(d.info()));
     }
 
     // ---- the same with explicit tile sizes (for tests and tuning) ---------------------------------------------
@@ -70,23 +96,38 @@ final class ClConvBackward {
         int h = xs.dim(2);
         int w = xs.dim(3);
         int outW = gs.dim(3);
-        int lanes = tiles.vectorWidth();
-        // lane loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
-        // on both sides for every ox0 + [0, lanes) to fall inside the row
+        int taps = ws.dim(2) * ws.dim(3);
+        boolean fewChannels = c <= FEW_CHANNELS;
+        // lanes run over input channels, or for the few channels of an RGB input over pixels
+        int pixels = fewChannels ? tiles.vectorWidth() : tiles.inputTileX();
+        // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
+        // on both sides for every ox0 + [0, pixels) to fall inside the row
         int padLeft = Math.max(0, -Math.floorDiv(p.padW() - (ws.dim(3) - 1) * p.dilationW(), p.strideW()));
-        int padRight = Math.max(0, Math.floorDiv(w - 1 + p.padW(), p.strideW()) + lanes - outW);
+        int padRight = Math.max(0, Math.floorDiv(w - 1 + p.padW(), p.strideW()) + pixels - outW);
         int rowWidth = padLeft + outW + padRight;
         // pixels x of one row that share x % strideW form a residue class of ceil(w / strideW) pixels at most
-        int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), lanes);
-        int channelTiles = ceilDiv(c, tiles.inputTileC());
+        int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
+        long xTiles = (long) p.strideW() * tilesPerResidue;
         Tensor dx = d.allocate(xs);
         // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
-        try (Tensor staged = padRows(d, tiles, gradOut, 0, 1, rowWidth, 0, padLeft)) {
-            d.kernel(CONV_FILE, "conv2d_backward_input", tiles.convDefines()).launch(
-                    new long[] {(long) p.strideW() * tilesPerResidue, h, (long) n * channelTiles}, null,
-                    staged, weight, dx, c, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
-                    p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
-                    tilesPerResidue, channelTiles);
+        try (Tensor gyStaged = padRows(d, tiles, gradOut, 0, 1, rowWidth, 0, padLeft)) {
+            if (fewChannels) {
+                String defines = tiles.convDefines() + " -DFEW_CHANNELS=" + c;
+                d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
+                        new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
+                        gyStaged, weight, dx, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
+                        p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
+                        tilesPerResidue);
+                return dx;
+            }
+            int channelTiles = ceilDiv(c, tiles.vectorWidth());
+            try (Tensor wStaged = packLanes(d, tiles, weight, ws.dim(0), c, taps)) {
+                d.kernel(CONV_FILE, "conv2d_backward_input", tiles.convDefines()).launch(
+                        new long[] {xTiles, h, (long) n * channelTiles}, ONE_BY_ONE_BY_ONE,
+                        gyStaged, wStaged, dx, c, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
+                        p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
+                        tilesPerResidue, channelTiles);
+            }
         }
         return dx;
     }
@@ -96,21 +137,21 @@ final class ClConvBackward {
         Shape dwShape = GradShapes.conv2dBackwardWeight(gradOut, input, kernelH, kernelW, p);
         Shape xs = input.shape();
         Shape gs = gradOut.shape();
-        int lanes = tiles.vectorWidth();
-        int outWRounded = ceilDiv(gs.dim(3), lanes) * lanes;
+        int o = gs.dim(1);
+        int outW = gs.dim(3);
         // x staged with PH zero rows on top (rows iy + PH = oy*SH + ky*DH < H + 2PH) and each row split into its
-        // SW stride phases starting PW columns left of the image, so lanes ox .. ox+lanes-1 of a tap are
-        // consecutive: phase (kx*DW) % SW, column ox + (kx*DW) / SW < outWRounded + (KW-1)*DW / SW
+        // SW stride phases starting PW columns left of the image, so a tap reads consecutive values along ox:
+        // phase (kx*DW) % SW, column ox + (kx*DW) / SW < outW + (KW-1)*DW / SW
         int stagedH = xs.dim(2) + 2 * p.padH();
-        int stagedJ = outWRounded + (kernelW - 1) * p.dilationW() / p.strideW();
+        int stagedJ = outW + (kernelW - 1) * p.dilationW() / p.strideW();
         int filter = xs.dim(1) * kernelH * kernelW;
         Tensor dw = d.allocate(dwShape);
-        try (Tensor gyStaged = padRows(d, tiles, gradOut, 0, 1, outWRounded, 0, 0);
+        try (Tensor gyStaged = packLanes(d, tiles, gradOut, xs.dim(0), o, gs.dim(2) * outW);
              Tensor xStaged = padRows(d, tiles, input, p.padH(), p.strideW(), stagedJ, stagedH, p.padW())) {
             d.kernel(CONV_FILE, "conv2d_backward_weight", tiles.convDefines()).launch(
-                    new long[] {ceilDiv(filter, tiles.weightTileK()), ceilDiv(gs.dim(1), tiles.weightTileO())},
-                    null, gyStaged, xStaged, dw, xs.dim(0), xs.dim(1), gs.dim(1), gs.dim(2), outWRounded, kernelH,
-                    kernelW, p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), stagedH, stagedJ);
+                    new long[] {ceilDiv(filter, tiles.weightTileK()), ceilDiv(o, tiles.vectorWidth())},
+                    ONE_BY_ONE, gyStaged, xStaged, dw, xs.dim(0), xs.dim(1), o, gs.dim(2), outW, kernelH, kernelW,
+                    p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), stagedH, stagedJ);
         }
         return dw;
     }
@@ -126,8 +167,19 @@ final class ClConvBackward {
         int rowsOut = rows == 0 ? s.dim(2) : rows;
         Tensor out = d.allocate(Shape.of(planes, rowsOut, phases, cols));
         d.kernel(CONV_FILE, "pad_rows", tiles.convDefines()).launch(
-                new long[] {cols, rowsOut, (long) planes * phases}, null,
+                new long[] {roundUp(cols, COPY_GROUP), rowsOut, (long) planes * phases}, COPY_LOCAL,
                 t, out, planes, s.dim(2), s.dim(3), rowsOut, phases, cols, top, left);
+        return out;
+    }
+
+    /** t viewed as (outer, split, inner), its middle axis moved last in tiles: (tiles, outer, inner, lanes). */
+    private static Tensor packLanes(ClDevice d, Tiles tiles, Tensor t, int outer, int split, int inner) {
+        int lanes = tiles.vectorWidth();
+        int count = ceilDiv(split, lanes);
+        Tensor out = d.allocate(Shape.of(count, outer, inner, lanes));
+        d.kernel(CONV_FILE, "pack_lanes", tiles.convDefines()).launch(
+                new long[] {roundUp(inner, COPY_GROUP), outer, (long) count * lanes}, COPY_LOCAL,
+                t, out, outer, split, inner, count);
         return out;
     }
 
@@ -136,14 +188,19 @@ final class ClConvBackward {
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transposeA ? a.shape().dim(0) : a.shape().dim(1);
+        int tileM = tiles.matmulTileM(m);
         Tensor c = d.allocate(out);
-        d.kernel(MATMUL_FILE, "matmul", tiles.matmulDefines(transposeA, transposeB)).launch(
-                new long[] {ceilDiv(n, tiles.vectorWidth()), ceilDiv(m, tiles.matmulTileM())}, null,
-                a, b, c, m, n, k);
+        d.kernel(MATMUL_FILE, "matmul", tiles.matmulDefines(tileM)).launch(
+                new long[] {ceilDiv(n, tiles.vectorWidth()), ceilDiv(m, tileM)}, ONE_BY_ONE, a, b, c, m, n, k,
+                transposeA ? 1 : 0, transposeB ? 1 : 0);
         return c;
     }
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
+    }
+
+    private static long roundUp(int a, int multiple) {
+        return (long) ceilDiv(a, multiple) * multiple;
     }
 }

@@ -89,9 +89,12 @@ final class TiledGemm {
             int rowTile = evenSplit(rows, ROW_TILE);
             int colTile = evenSplit(width, COL_TILE);
             while ((long) count(rows, rowTile) * count(width, colTile) < 4L * threads) {
-                if (rowTile >= 16 && rowTile >= colTile / 8) {
+                // narrower tiles first: each row tile copies its own slices of B, each column tile only A's
+                if (colTile >= 128) {
+                    colTile = (colTile + 1) / 2;
+                } else if (rowTile >= 16) {
                     rowTile = (rowTile + 1) / 2;
-                } else if (colTile >= 64) {
+                } else if (colTile >= 32) {
                     colTile = (colTile + 1) / 2;
                 } else {
                     break;
@@ -152,11 +155,30 @@ final class TiledGemm {
             }
             return;
         }
-        // column-major source: read each source column (contiguous over k) once
-        for (int j = 0; j < cols; j++) {
+        // transposed source: eight columns at a time, so each row of the slice gets eight neighbouring values per
+        // visit and each source column is still read in order (one column at a time touches a new line per value)
+        float[] data = b.data();
+        int j = 0;
+        for (; j + 8 <= cols; j += 8) {
+            int base = b.offset() + (j0 + j) * b.colStride() + k0 * b.rowStride();
+            int cs = b.colStride();
+            for (int k = 0; k < depth; k++) {
+                int at = base + k * b.rowStride();
+                float[] row = slice[k];
+                row[j] = data[at];
+                row[j + 1] = data[at + cs];
+                row[j + 2] = data[at + 2 * cs];
+                row[j + 3] = data[at + 3 * cs];
+                row[j + 4] = data[at + 4 * cs];
+                row[j + 5] = data[at + 5 * cs];
+                row[j + 6] = data[at + 6 * cs];
+                row[j + 7] = data[at + 7 * cs];
+            }
+        }
+        for (; j < cols; j++) {
             int base = b.offset() + (j0 + j) * b.colStride() + k0 * b.rowStride();
             for (int k = 0; k < depth; k++) {
-                slice[k][j] = b.data()[base + k * b.rowStride()];
+                slice[k][j] = data[base + k * b.rowStride()];
             }
         }
     }

@@ -1,8 +1,9 @@
 package io.ucag.models;
 
-import java.util.LinkedHashMap;
+import io.ucag.weights.Layouts;
+import io.ucag.weights.NamedTensor;
+import io.ucag.weights.WeightSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,51 +56,22 @@ public final class KerasResNet50Names {
         return mapped;
     }
 
-    /** {@code keras} (Keras names and layouts) seen with torchvision-style names and layouts. */
-    public static Parameters toTorchLayout(Parameters keras) {
-        Map<String, String> sourceOf = new LinkedHashMap<>();
-        for (String name : keras.names()) {
-            String previous = sourceOf.put(torchName(name), name);
-            if (previous != null) {
-                throw new IllegalArgumentException("resnet50-keras: '" + previous + "' and '" + name
-                        + "' map to the same tensor");
+    /** {@code keras} (Keras names and layouts) with torchvision-style names and layouts; metadata is kept. */
+    public static WeightSet toTorchLayout(WeightSet keras) {
+        WeightSet torch = new WeightSet();
+        keras.metadata().forEach(torch::putMetadata);
+        for (NamedTensor t : keras.tensors()) {
+            NamedTensor arranged = switch (t.rank()) {
+                case 4 -> Layouts.hwioToOihw(t);
+                case 2 -> Layouts.denseInOutToOutIn(t);
+                default -> t;
+            };
+            String name = torchName(t.name());
+            if (torch.contains(name)) {
+                throw new IllegalArgumentException("resnet50-keras: two Keras tensors map to '" + name + "'");
             }
+            torch.add(new NamedTensor(name, arranged.shape(), arranged.data(), arranged.storedAs()));
         }
-        return new Parameters() {
-            @Override
-            public Set<String> names() {
-                return sourceOf.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                int[] s = keras.shape(source(name));
-                return switch (s.length) {
-                    case 4 -> new int[] {s[3], s[2], s[0], s[1]}; // HWIO -> OIHW
-                    case 2 -> new int[] {s[1], s[0]};             // [in,out] -> [out,in]
-                    default -> s;
-                };
-            }
-
-            @Override
-            public float[] data(String name) {
-                String src = source(name);
-                int[] s = keras.shape(src);
-                float[] v = keras.data(src);
-                return switch (s.length) {
-                    case 4 -> Layouts.hwioToOihw(v, s[0], s[1], s[2], s[3]);
-                    case 2 -> Layouts.transpose(v, s[0], s[1]);
-                    default -> v;
-                };
-            }
-
-            private String source(String name) {
-                String src = sourceOf.get(name);
-                if (src == null) {
-                    throw new IllegalArgumentException("resnet50-keras: no tensor '" + name + "'");
-                }
-                return src;
-            }
-        };
+        return torch;
     }
 }

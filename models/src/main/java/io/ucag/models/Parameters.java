@@ -1,5 +1,7 @@
 package io.ucag.models;
 
+import io.ucag.weights.WeightSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** Named float32 parameter arrays with their shapes, as a state_dict holds them (row-major). */
@@ -9,4 +11,25 @@ public interface Parameters {
     int[] shape(String name);
 
     float[] data(String name);
+
+    /** The tensors of a weight file, by their names in it. */
+    static Parameters of(WeightSet weights) {
+        Set<String> names = new LinkedHashSet<>(weights.names());
+        return new Parameters() {
+            @Override
+            public Set<String> names() {
+                return names;
+            }
+
+            @Override
+            public int[] shape(String name) {
+                return weights.get(name).shape();
+            }
+
+            @Override
+            public float[] data(String name) {
+                return weights.get(name).data();
+            }
+        };
+    }
 }

@@ -10,50 +10,36 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import io.ucag.weights.NamedTensor;
+import io.ucag.weights.WeightSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class KerasResNet50NamesTest {
 
-    /** The Keras weights manifest (names and shapes only), as a Parameters whose values are their flat index. */
-    static Parameters manifest() throws IOException {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
+    /** The Keras weights manifest (names and shapes only) with each tensor's values set to their flat index. */
+    static WeightSet manifest() throws IOException {
+        WeightSet set = new WeightSet();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 KerasResNet50NamesTest.class.getResourceAsStream("/keras-resnet50-manifest.txt"),
                 StandardCharsets.UTF_8))) {
             r.lines().filter(l -> !l.startsWith("#")).forEach(l -> {
                 String[] f = l.split(" ");
-                shapes.put(f[0], Arrays.stream(f[1].split("x")).mapToInt(Integer::parseInt).toArray());
-            });
-        }
-        return new Parameters() {
-            @Override
-            public Set<String> names() {
-                return shapes.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return shapes.get(name);
-            }
-
-            @Override
-            public float[] data(String name) {
-                float[] v = new float[Arrays.stream(shapes.get(name)).reduce(1, (a, b) -> a * b)];
+                int[] shape = Arrays.stream(f[1].split("x")).mapToInt(Integer::parseInt).toArray();
+                float[] v = new float[Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = i;
                 }
-                return v;
-            }
-        };
+                set.add(new NamedTensor(f[0], shape, v));
+            });
+        }
+        return set;
     }
 
     @Test
     void everyKerasTensorMapsOntoTheArchitecture() throws IOException {
-        Parameters mapped = KerasResNet50Names.toTorchLayout(manifest());
+        Parameters mapped = Parameters.of(KerasResNet50Names.toTorchLayout(manifest()));
         Map<String, int[]> expected = Layers.parameterShapes(ModelZoo.spec("resnet50-keras").root());
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(mapped.names()));
         for (String name : expected.keySet()) {
@@ -73,15 +59,13 @@ class KerasResNet50NamesTest {
     }
 
     @Test
-    void kernelsAreTransposedToPyTorchLayout() {
-        // HWIO (kh=1,kw=2,in=2,out=3): element [y][x][i][o] = ((y*2+x)*2+i)*3+o
-        float[] hwio = new float[12];
-        for (int i = 0; i < 12; i++) {
-            hwio[i] = i;
-        }
-        float[] oihw = Layouts.hwioToOihw(hwio, 1, 2, 2, 3);
-        // OIHW [o][i][y][x] at ((o*2+i)*1+y)*2+x ; o=2,i=1,y=0,x=1 <- hwio ((0*2+1)*2+1)*3+2 = 11
-        assertEquals(11f, oihw[((2 * 2 + 1)) * 2 + 1]);
-        assertArrayEquals(new float[] {0, 3, 1, 4, 2, 5}, Layouts.transpose(new float[] {0, 1, 2, 3, 4, 5}, 2, 3));
+    void kernelsAreTransposedToPyTorchLayout() throws IOException {
+        WeightSet torch = KerasResNet50Names.toTorchLayout(manifest());
+        // fc1000/kernel [2048,1000] holds its flat index: fc.weight[o][i] = i*1000 + o
+        float[] fc = torch.get("fc.weight").data();
+        assertEquals(5 * 1000 + 7, fc[7 * 2048 + 5]);
+        // conv1/kernel [7,7,3,64]: conv1.weight[o][c][y][x] = ((y*7+x)*3+c)*64+o
+        float[] conv = torch.get("conv1.weight").data();
+        assertEquals(((2 * 7 + 4) * 3 + 1) * 64 + 9, conv[((9 * 3 + 1) * 7 + 2) * 7 + 4]);
     }
 }

@@ -89,7 +89,7 @@ public interface Device extends AutoCloseable {
     /** |x| ({@code torch.abs}). */
     Tensor abs(Tensor x);
 
-    /** {@code torch.sign}: -1, 0 or 1 (0 for -0.0), NaN stays NaN. */
+    /** {@code torch.sign}: -1, 0 or 1; 0.0 for -0.0 and for NaN (as torch 1.13, unlike numpy.sign). */
     Tensor sign(Tensor x);
 
     Tensor exp(Tensor x);
@@ -160,7 +160,8 @@ public interface Device extends AutoCloseable {
 
     /**
      * Gradient of {@link #maxPool2d}: each window's gradient goes to its maximum (the first one in row-major
-     * scan order on ties, NaN counting as the maximum, as PyTorch on CPU); windows overlap, so gradients add up.
+     * scan order on ties; NaN counts as the maximum, the last one where a window holds several, as PyTorch on CPU);
+     * windows overlap, so gradients add up.
      */
     Tensor maxPool2dBackward(Tensor gradOut, Tensor input, Pool2dParams params);
 
@@ -170,7 +171,7 @@ public interface Device extends AutoCloseable {
     /** Gradient of {@link #adaptiveAvgPool2d}: each bin spreads its gradient evenly over its input pixels. */
     Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape);
 
-    /** Gradient of {@link #relu} from its output: gradOut where output > 0, else 0. */
+    /** Gradient of {@link #relu} from its output: gradOut where output > 0 or NaN (PyTorch zeroes where output <= 0). */
     Tensor reluBackward(Tensor gradOut, Tensor output);
 
     /** Gradient of {@link #clamp}: gradOut where min <= input <= max (inclusive, as PyTorch), else 0. */

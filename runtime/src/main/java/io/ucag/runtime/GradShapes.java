@@ -61,6 +61,9 @@ public final class GradShapes {
         if (inputShape.rank() != 4) {
             throw error(op, "input shape " + inputShape + " must have rank 4");
         }
+        if (p.outH(inputShape.dim(2)) < 1 || p.outW(inputShape.dim(3)) < 1) {
+            throw error(op, "input " + inputShape + " is smaller than the window of " + p);
+        }
         Shape expected = Shape.of(inputShape.dim(0), inputShape.dim(1), p.outH(inputShape.dim(2)),
                 p.outW(inputShape.dim(3)));
         requireGradient(op, gradOut, expected);
@@ -83,7 +86,12 @@ public final class GradShapes {
     }
 
     public static Shape maxReduceBackward(Tensor gradOut, Tensor input, Tensor output, int[] axes) {
-        int[] sorted = OpShapes.reduceAxes(input, axes);
+        int[] sorted;
+        try {
+            sorted = OpShapes.reduceAxes(input, axes);
+        } catch (IllegalArgumentException e) {
+            throw error("maxReduceBackward", e.getMessage().replaceFirst("^reduce: ", ""));
+        }
         Shape keep = OpShapes.reduce(input, sorted, true);
         requireGradient("maxReduceBackward", gradOut, keep);
         requireGradient("maxReduceBackward", output, keep);
@@ -97,6 +105,11 @@ public final class GradShapes {
             throw error("resizeBackward", "gradient " + gs + " does not fit input " + inputShape);
         }
         return inputShape;
+    }
+
+    /** The checks of {@link OpShapes#gaussianBlur} under this op's name; the gradient has the input's shape. */
+    public static Shape gaussianBlurBackward(Tensor gradOut, int kernelSize, float sigma) {
+        return OpShapes.gaussianBlur("gaussianBlurBackward", gradOut, kernelSize, sigma);
     }
 
     public static Shape slice(Tensor x, int axis, int start, int length) {

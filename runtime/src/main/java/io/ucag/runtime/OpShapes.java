@@ -224,17 +224,22 @@ public final class OpShapes {
     }
 
     public static Shape gaussianBlur(Tensor x, int kernelSize, float sigma) {
+        return gaussianBlur("gaussianBlur", x, kernelSize, sigma);
+    }
+
+    /** The blur's checks under the name of {@code op} (the blur or its gradient). */
+    static Shape gaussianBlur(String op, Tensor x, int kernelSize, float sigma) {
         Shape xs = x.shape();
-        requireSpatial("gaussianBlur", xs);
+        requireSpatial(op, xs);
         if (kernelSize < 1 || kernelSize % 2 == 0) {
-            throw error("gaussianBlur", "kernel size must be odd and positive, got " + kernelSize);
+            throw error(op, "kernel size must be odd and positive, got " + kernelSize);
         }
         if (!(sigma > 0) || Float.isInfinite(sigma)) {
-            throw error("gaussianBlur", "sigma must be finite and > 0, got " + sigma);
+            throw error(op, "sigma must be finite and > 0, got " + sigma);
         }
         int half = kernelSize / 2;
         if (half >= xs.dim(-2) || half >= xs.dim(-1)) {
-            throw error("gaussianBlur", "reflect padding of " + half + " needs an image larger than that, got " + xs);
+            throw error(op, "reflect padding of " + half + " needs an image larger than that, got " + xs);
         }
         return xs;
     }

@@ -51,7 +51,7 @@ class GoldenOpsTest {
             assertTrue(names.add(c.name()), "duplicate case " + c.name());
         }
         Set<String> ops = Set.of("conv2d", "linear", "maxPool2d", "avgPool2d", "adaptiveAvgPool2d", "batchNorm",
-                "relu", "add", "mul", "scale", "exp", "clamp", "softmax", "reduce", "concat", "crop", "pad", "resize",
+                "relu", "add", "mul", "div", "abs", "sign", "scale", "exp", "clamp", "softmax", "reduce", "concat", "crop", "pad", "resize",
                 "gaussianBlur");
         for (String op : ops) {
             long n = cases.stream().filter(c -> c.op().equals(op)).count();

@@ -1,45 +1,42 @@
 package io.ucag.cli;
 
-import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** Entry point of {@code ucag.jar}: dispatches to a subcommand; usage errors exit with status 2. */
+/** Entry point of {@code ucag.jar}. Exit status: 0 ok, 1 the work failed, 2 a usage error. */
+@Command(name = "ucag", mixinStandardHelpOptions = true, version = "ucag-java 0.1.0",
+        description = "Explain CNN decisions with UCAG on a pure-Java runtime (OpenCL or Java device).",
+        subcommands = {Demo.class, Explain.class, Classify.class, BenchConv.class, SelfCheck.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
-    static final String USAGE = """
-            usage: java -jar ucag.jar <command> [options]
-            commands:
-              selfcheck [--device auto|opencl|java]   list devices, run and time a convolution on each, compare them
-              help                                     this text
-            """;
-
     private Main() {
     }
 
     public static void main(String[] args) {
         // One short line per log record ("INFO: device: ...") instead of JUL's two-line default.
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%n");
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs a command and returns the process exit status (0 ok, 1 failure, 2 usage error). */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
-            out.print(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        try {
-            return switch (args[0]) {
-                case "selfcheck" -> SelfCheck.run(CliArgs.parse("selfcheck", rest, "--device"), out);
-                default -> throw new UsageException("unknown command '" + args[0] + "'");
-            };
-        } catch (UsageException e) {
-            err.println("ucag: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        } catch (RuntimeException e) {
-            err.println("ucag: " + args[0] + " failed: " + e.getMessage());
+    /** Runs a command line; errors become one line on {@code err} (no stack trace) and a non-zero status. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("ucag " + commandLine.getCommandName() + ": " + message(e));
             return 1;
+        });
+        if (args.length == 0) {
+            cli.usage(err);
+            return 2;
         }
+        return cli.execute(args);
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.toString() : m;
     }
 }

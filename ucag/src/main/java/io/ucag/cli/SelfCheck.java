@@ -7,27 +7,38 @@ import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.ops.Conv2dParams;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code selfcheck}: lists the devices, times one ResNet-sized convolution (3x3, 64 -> 64 channels, 56x56) on
  * each and checks that the devices agree. Until the CLI's model commands exist this is the main job.
  */
-final class SelfCheck {
+@Command(name = "selfcheck", description = "List the devices, time a ResNet-sized convolution on each, compare them.")
+final class SelfCheck implements Callable<Integer> {
     private static final Shape INPUT = Shape.of(1, 64, 56, 56);
     private static final Shape WEIGHT = Shape.of(64, 64, 3, 3);
     private static final Conv2dParams PARAMS = Conv2dParams.of(1, 1);
     private static final int RUNS = 5;
 
-    private SelfCheck() {
-    }
+    @Option(names = "--device", defaultValue = "all", paramLabel = "all|auto|opencl|java",
+            description = "Device(s) to check (default: ${DEFAULT-VALUE}).")
+    private String choice;
 
-    static int run(CliArgs args, PrintStream out) {
-        String choice = args.get("--device", "all");
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         List<String> names = choice.equals("all") ? List.of("java", "opencl") : List.of(choice);
         Random rng = new Random(42);
         float[] x = random(rng, INPUT.numel());

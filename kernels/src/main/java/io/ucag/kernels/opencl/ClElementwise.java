@@ -8,6 +8,11 @@ import io.ucag.runtime.Tensor;
 /** Launches the kernels of {@code elementwise.cl}. */
 final class ClElementwise {
     private static final String FILE = "elementwise.cl";
+    /**
+     * Float division exactly rounded, as Java's and torch's: OpenCL C otherwise allows 2.5 ulp. It also makes
+     * batch_norm's sqrt exact, as Java's Math.sqrt. PoCL and the usual GPU drivers support it.
+     */
+    private static final String OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
     /** Outer groups the {@code _nd} broadcast kernels index besides the mid and inner ones (plans have <= 6). */
     private static final int OUTER_GROUPS = 4;
 
@@ -20,7 +25,7 @@ final class ClElementwise {
         int inner = xs.size(2, xs.rank());
         int batch = xs.dim(0);
         Tensor y = d.allocate(xs);
-        d.kernel(FILE, "batch_norm").launch(new long[] {inner, channels, batch}, null,
+        d.kernel(FILE, "batch_norm", OPTIONS).launch(new long[] {inner, channels, batch}, null,
                 x, y, mean, var, gamma, beta, eps, inner, channels, batch);
         return y;
     }
@@ -30,15 +35,28 @@ final class ClElementwise {
     }
 
     static Tensor add(ClDevice d, Tensor a, Tensor b) {
-        return broadcast(d, "broadcast_add", BroadcastPlan.of("add", a.shape(), b.shape()), a, b);
+        return broadcast(d, "add", a, b);
     }
 
     static Tensor mul(ClDevice d, Tensor a, Tensor b) {
-        return broadcast(d, "broadcast_mul", BroadcastPlan.of("mul", a.shape(), b.shape()), a, b);
+        return broadcast(d, "mul", a, b);
+    }
+
+    static Tensor div(ClDevice d, Tensor a, Tensor b) {
+        return broadcast(d, "div", a, b);
     }
 
     static Tensor scale(ClDevice d, Tensor x, float factor) {
         return unary(d, "elementwise_scale", x, x.shape(), factor);
+    }
+
+    static Tensor abs(ClDevice d, Tensor x) {
+        return unary(d, "elementwise_abs", x, x.shape());
+    }
+
+    /** {@code torch.sign}: -1, 0 or 1, with 0.0 for -0.0 and for NaN (as torch 1.13). */
+    static Tensor sign(ClDevice d, Tensor x) {
+        return unary(d, "elementwise_sign", x, x.shape());
     }
 
     static Tensor exp(ClDevice d, Tensor x) {
@@ -58,15 +76,18 @@ final class ClElementwise {
         args[1] = y;
         System.arraycopy(params, 0, args, 2, params.length);
         args[args.length - 1] = count;
-        d.kernel(FILE, kernel).launch(new long[] {count}, null, args);
+        d.kernel(FILE, kernel, OPTIONS).launch(new long[] {count}, null, args);
         return y;
     }
 
     /**
-     * Views the plan's groups as (outer..., mid, inner) and launches {@code <kernel>_3d} when there is at most one
-     * outer group, else {@code <kernel>_nd} with the outer groups left-padded to {@link #OUTER_GROUPS}.
+     * {@code a op b} with broadcasting ({@code op} is add, mul or div): views the plan's groups as
+     * (outer..., mid, inner) and launches {@code broadcast_<op>_3d} when there is at most one outer group, else
+     * {@code broadcast_<op>_nd} with the outer groups left-padded to {@link #OUTER_GROUPS}.
      */
-    private static Tensor broadcast(ClDevice d, String kernel, BroadcastPlan plan, Tensor a, Tensor b) {
+    private static Tensor broadcast(ClDevice d, String op, Tensor a, Tensor b) {
+        BroadcastPlan plan = BroadcastPlan.of(op, a.shape(), b.shape());
+        String kernel = "broadcast_" + op;
         int rank = plan.rank();
         int[] dims = padFront(plan.dims(), 1);
         int[] sa = padFront(plan.stridesA(), 0);
@@ -78,10 +99,11 @@ final class ClElementwise {
         Tensor y = d.allocate(plan.outShape());
         int last = dims.length - 1;
         if (rank <= 3) {
-            d.kernel(FILE, kernel + "_3d").launch(global, null, a, b, y, inner, mid, outer,
+            d.kernel(FILE, kernel + "_3d", OPTIONS).launch(global, null, a, b, y, inner, mid, outer,
                     sa[last], sa[last - 1], sa[last - 2], sb[last], sb[last - 1], sb[last - 2]);
         } else {
-            d.kernel(FILE, kernel + "_nd").launch(global, null, a, b, y, inner, mid, outer, dims[1], dims[2], dims[3],
+            d.kernel(FILE, kernel + "_nd", OPTIONS).launch(global, null, a, b, y, inner, mid, outer,
+                    dims[1], dims[2], dims[3],
                     sa[last], sa[last - 1], sa[0], sa[1], sa[2], sa[3],
                     sb[last], sb[last - 1], sb[0], sb[1], sb[2], sb[3]);
         }
@@ -95,17 +117,5 @@ final class ClElementwise {
         java.util.Arrays.fill(padded, 0, front, fill);
         System.arraycopy(values, 0, padded, front, values.length);
         return padded;
-    }
-
-    static Tensor div(ClDevice d, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("div: not implemented yet");
-    }
-
-    static Tensor abs(ClDevice d, Tensor x) {
-        throw new UnsupportedOperationException("abs: not implemented yet");
-    }
-
-    static Tensor sign(ClDevice d, Tensor x) {
-        throw new UnsupportedOperationException("sign: not implemented yet");
     }
 }

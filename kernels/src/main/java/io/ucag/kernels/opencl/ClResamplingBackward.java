@@ -27,12 +27,7 @@ final class ClResamplingBackward {
     }
 
     static Tensor gaussianBlurBackward(ClDevice d, Tensor gradOut, int kernelSize, float sigma) {
-        Shape s;
-        try {
-            s = OpShapes.gaussianBlur(gradOut, kernelSize, sigma);
-        } catch (IllegalArgumentException e) {
-            throw OpShapes.error("gaussianBlurBackward", e.getMessage());
-        }
+        Shape s = GradShapes.gaussianBlurBackward(gradOut, kernelSize, sigma);
         float[] kernel = OpShapes.gaussianKernel(kernelSize, sigma);
         return separableAdjoint(d, gradOut, s, AdjointTaps.ofBlur(s.dim(-2), kernel),
                 AdjointTaps.ofBlur(s.dim(-1), kernel));

@@ -1,12 +1,14 @@
-// elementwise.cl -- pointwise ops, broadcast add / mul and inference batch norm, with PyTorch's special-value
-// behaviour (NaN and -0.0 pass through relu and clamp; exp overflows to +inf). Built without fast-math
-// options: isnan and comparisons with NaN must keep their IEEE meaning.
+// elementwise.cl -- pointwise ops, broadcast add / mul / div and inference batch norm, with PyTorch's
+// special-value behaviour (NaN and -0.0 pass through relu and clamp; exp overflows to +inf; x/0 is +-inf and
+// 0/0 NaN; sign(NaN) is 0). Built without fast-math options: isnan and comparisons with NaN must keep their
+// IEEE meaning. Built with -cl-fp32-correctly-rounded-divide-sqrt (ClElementwise): OpenCL's default float
+// division may be 2.5 ulp off, and div must match Java's (and torch's) correctly rounded one bit for bit.
 //
 // Kernels:
-//   elementwise_relu, elementwise_scale, elementwise_exp, elementwise_clamp
+//   elementwise_relu, elementwise_scale, elementwise_abs, elementwise_sign, elementwise_exp, elementwise_clamp
 //       out_g[i] = f(in_g[i]) for i < count; global size (count).
-//   broadcast_add_3d, broadcast_mul_3d    (precondition: the BroadcastPlan has at most 3 groups)
-//   broadcast_add_nd, broadcast_mul_nd    (any plan: 4 to 6 groups)
+//   broadcast_add_3d, broadcast_mul_3d, broadcast_div_3d    (precondition: the BroadcastPlan has <= 3 groups)
+//   broadcast_add_nd, broadcast_mul_nd, broadcast_div_nd    (any plan: 4 to 6 groups)
 //       out = a op b over a BroadcastPlan (see io.ucag.runtime.BroadcastPlan), whose groups are
 //       (outer..., mid, inner), missing ones of size 1. Global size (inner, mid, product of outer groups): no
 //       integer division except the outer-group split of the _nd kernels (size-1 groups padded in front).
@@ -32,6 +34,20 @@ __kernel void elementwise_scale(__global const float* in_g, __global float* out_
     const int i = get_global_id(0);
     GUARD(i, count);
     out_g[i] = in_g[i] * factor;
+}
+
+__kernel void elementwise_abs(__global const float* in_g, __global float* out_g, const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    out_g[i] = fabs(in_g[i]); // clears the sign bit: fabs(-0.0) is 0.0, NaN stays NaN
+}
+
+// torch.sign (torch 1.13): (0 < x) - (x < 0), so -0.0 gives 0.0 and NaN gives 0 (not NaN, unlike numpy.sign).
+__kernel void elementwise_sign(__global const float* in_g, __global float* out_g, const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    const float v = in_g[i];
+    out_g[i] = v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f); // not sign(): it keeps -0.0 and NaN
 }
 
 __kernel void elementwise_exp(__global const float* in_g, __global float* out_g, const int count) {
@@ -93,6 +109,7 @@ __kernel void NAME##_nd(__global const float* a_g, __global const float* b_g, __
 
 BROADCAST_KERNELS(broadcast_add, +)
 BROADCAST_KERNELS(broadcast_mul, *)
+BROADCAST_KERNELS(broadcast_div, /) // correctly rounded: see the build option in the header
 
 __kernel void batch_norm(__global const float* in_g, __global float* out_g, __global const float* mean_g,
                          __global const float* var_g, __global const float* gamma_g, __global const float* beta_g,

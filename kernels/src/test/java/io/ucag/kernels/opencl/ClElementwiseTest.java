@@ -61,6 +61,8 @@ class ClElementwiseTest {
             assertSameBits("clamp", JAVA.clamp(xj, -0.5f, 0.75f).toArray(), cl.clamp(xc, -0.5f, 0.75f).toArray());
             assertSameBits("clamp one-sided", JAVA.clamp(xj, 0, INF).toArray(), cl.clamp(xc, 0, INF).toArray());
             assertClose("exp", JAVA.exp(xj).toArray(), cl.exp(xc).toArray(), 1e-5, 1e-30);
+            assertSameBits("abs", JAVA.abs(xj).toArray(), cl.abs(xc).toArray());
+            assertSameBits("sign", JAVA.sign(xj).toArray(), cl.sign(xc).toArray());
         }
     }
 
@@ -74,6 +76,24 @@ class ClElementwiseTest {
             assertSameBits("exp", new float[] {NAN, 1, (float) Math.exp(-2), INF, 0},
                     cl.exp(x).toArray());
             assertEquals(INF, cl.exp(cl.fromArray(Shape.of(1), new float[] {88.8f})).toArray()[0]);
+        }
+    }
+
+    @Test
+    void divAbsSignSpecialValuesFollowTorch() {
+        ClDevice cl = OpenClTestSupport.device();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor a = cl.fromArray(Shape.of(12), new float[] {1, -1, 0, -0f, NAN, INF, 1, INF, 6, 1, -0f, 0x1p-126f});
+            Tensor b = cl.fromArray(Shape.of(12), new float[] {0, 0, 0, 0, 0, 0, -0f, INF, -4, -INF, 5, 1024});
+            assertSameBits("div", new float[] {INF, -INF, NAN, NAN, NAN, INF, -INF, NAN, -1.5f, -0f, -0f, 0x1p-136f},
+                    cl.div(a, b).toArray());
+            // correctly rounded, not a * (1 / b): that would give 0.10000001f and 1.6666667f
+            assertSameBits("div rounding", new float[] {0.1f, 1.6666666f}, cl.div(
+                    cl.fromArray(Shape.of(2), new float[] {0.3f, 5}), cl.fromArray(Shape.of(1), new float[] {3}))
+                    .toArray());
+            Tensor x = cl.fromArray(Shape.of(7), new float[] {-3, -0f, 0, 2.5f, NAN, -INF, -1e-45f});
+            assertSameBits("abs", new float[] {3, 0, 0, 2.5f, NAN, INF, 1e-45f}, cl.abs(x).toArray());
+            assertSameBits("sign", new float[] {-1, 0, 0, 1, 0, -1, -1}, cl.sign(x).toArray());
         }
     }
 
@@ -100,8 +120,12 @@ class ClElementwiseTest {
     }
 
     private static void compareBroadcast(ClDevice cl, Shape sa, Shape sb, Random rnd) {
-        float[] a = values(rnd, sa, false);
-        float[] b = values(rnd, sb, false);
+        compareBroadcast(cl, sa, sb, rnd, false);
+    }
+
+    private static void compareBroadcast(ClDevice cl, Shape sa, Shape sb, Random rnd, boolean special) {
+        float[] a = values(rnd, sa, special);
+        float[] b = values(rnd, sb, special);
         try (TensorScope scope = TensorScope.open()) {
             Tensor aj = JAVA.fromArray(sa, a);
             Tensor bj = JAVA.fromArray(sb, b);
@@ -112,6 +136,21 @@ class ClElementwiseTest {
             // one rounding per element on both sides: results are bit-identical
             assertSameBits(sa + "+" + sb, JAVA.add(aj, bj).toArray(), sum.toArray());
             assertSameBits(sa + "*" + sb, JAVA.mul(aj, bj).toArray(), cl.mul(ac, bc).toArray());
+            // correctly rounded division on both sides (the program is built for it): bit-identical too
+            assertSameBits(sa + "/" + sb, JAVA.div(aj, bj).toArray(), cl.div(ac, bc).toArray());
+        }
+    }
+
+    @Test
+    void broadcastsWithZerosInfinitiesAndNaNMatchJava() {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(8);
+        Shape x = Shape.of(2, 7, 3, 5);
+        Shape[][] pairs = {{x, Shape.of(7, 1, 1)}, {x, x}, {Shape.of(1), x},
+            {Shape.of(2, 1, 3, 1, 5), Shape.of(4, 1, 6, 1)}};
+        for (Shape[] pair : pairs) {
+            compareBroadcast(cl, pair[0], pair[1], rnd, true);
+            compareBroadcast(cl, pair[1], pair[0], rnd, true);
         }
     }
 
@@ -194,6 +233,9 @@ class ClElementwiseTest {
             e = assertThrows(IllegalArgumentException.class,
                     () -> cl.mul(cl.zeros(Shape.of(5)), cl.zeros(Shape.of(3))));
             assertEquals("mul: shapes (5) and (3) cannot be broadcast together (axis 0)", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> cl.div(cl.zeros(Shape.of(5)), cl.zeros(Shape.of(2, 3))));
+            assertEquals("div: shapes (5) and (2,3) cannot be broadcast together (axis 1)", e.getMessage());
             Tensor x = cl.zeros(Shape.of(2, 3, 4));
             Tensor two = cl.zeros(Shape.of(2));
             e = assertThrows(IllegalArgumentException.class, () -> cl.batchNorm(x, two, two, two, two, 1e-5f));

@@ -62,7 +62,7 @@ public final class AdjointTaps {
         return transpose(n, n, kernel.length, new ForwardTaps() {
             @Override
             public int index(int o, int t) {
-                return reflect(o - half + t, n);
+                return JavaResampling.reflect(o - half + t, n); // the forward's border rule
             }
 
             @Override
@@ -70,14 +70,6 @@ public final class AdjointTaps {
                 return kernel[t];
             }
         });
-    }
-
-    /** PyTorch's 'reflect' border (index -1 reads 1, index n reads n - 2) for at most n - 1 past the edge. */
-    static int reflect(int i, int n) {
-        if (i < 0) {
-            return -i;
-        }
-        return i >= n ? 2 * (n - 1) - i : i;
     }
 
     /** Counting sort of the forward taps by source pixel; stable, so each source lists outputs in order. */

@@ -7,7 +7,8 @@ import io.ucag.runtime.Tensor;
 
 /**
  * Elementwise ops and inference batch norm, with PyTorch's special-value behaviour: relu and clamp keep NaN
- * (and -0.0) as {@code torch.relu} / {@code torch.clamp} do, exp overflows to +inf.
+ * (and -0.0) as {@code torch.relu} / {@code torch.clamp} do, exp overflows to +inf, division is IEEE and sign
+ * maps NaN to 0. add, mul and div share one broadcast loop.
  */
 final class JavaElementwise {
     /** Work per element of the cheap unary ops, in multiply-adds (see {@link ParallelLoop#forRange}). */
@@ -64,11 +65,16 @@ final class JavaElementwise {
     }
 
     static Tensor add(JavaDevice d, Tensor a, Tensor b) {
-        return broadcast(d, BroadcastPlan.of("add", a.shape(), b.shape()), a, b, false);
+        return broadcast(d, BinaryOp.ADD, a, b);
     }
 
     static Tensor mul(JavaDevice d, Tensor a, Tensor b) {
-        return broadcast(d, BroadcastPlan.of("mul", a.shape(), b.shape()), a, b, true);
+        return broadcast(d, BinaryOp.MUL, a, b);
+    }
+
+    /** {@code torch.div} (true division): IEEE, so x/0 is +-inf by the signs of x and 0, and 0/0 is NaN. */
+    static Tensor div(JavaDevice d, Tensor a, Tensor b) {
+        return broadcast(d, BinaryOp.DIV, a, b);
     }
 
     static Tensor scale(JavaDevice d, Tensor x, float factor) {
@@ -78,6 +84,37 @@ final class JavaElementwise {
         d.loop().forRange(x.shape().numel(), UNARY_COST, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = in[i] * factor;
+            }
+        });
+        return y;
+    }
+
+    /** {@code torch.abs}: clears the sign, so abs(-0.0) is 0.0 and NaN stays NaN. */
+    static Tensor abs(JavaDevice d, Tensor x) {
+        Tensor y = d.allocate(x.shape());
+        float[] in = d.data(x);
+        float[] out = d.data(y);
+        d.loop().forRange(x.shape().numel(), UNARY_COST, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = Math.abs(in[i]);
+            }
+        });
+        return y;
+    }
+
+    /**
+     * {@code torch.sign} as torch 1.13 computes it, {@code (0 < x) - (x < 0)}: -1, 0 or 1, with 0.0 (never -0.0)
+     * for -0.0, and 0.0 for NaN (numpy.sign gives NaN; pytorch/pytorch#41245). Not Math.signum, which keeps -0.0
+     * and NaN.
+     */
+    static Tensor sign(JavaDevice d, Tensor x) {
+        Tensor y = d.allocate(x.shape());
+        float[] in = d.data(x);
+        float[] out = d.data(y);
+        d.loop().forRange(x.shape().numel(), UNARY_COST, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float v = in[i];
+                out[i] = v > 0 ? 1f : v < 0 ? -1f : 0f;
             }
         });
         return y;
@@ -109,18 +146,36 @@ final class JavaElementwise {
         return y;
     }
 
+    /** The binary ops that share {@link #broadcast}, by the name their errors carry. */
+    private enum BinaryOp {
+        ADD("add"), MUL("mul"), DIV("div");
+
+        final String opName;
+
+        BinaryOp(String opName) {
+            this.opName = opName;
+        }
+
+        /** IEEE addition and multiplication commute bit for bit, so their operands may be swapped. */
+        boolean commutes() {
+            return this != DIV;
+        }
+    }
+
     /**
-     * a (+ or *) b over the plan's groups: rows of the innermost group are split over threads; each row finds
-     * its input offsets once. Inner strides are 1 or 0 (a broadcast value); both ops commute exactly, so the
-     * operands are swapped to make b the broadcast one and only two row loops are needed per op.
+     * a op b with broadcasting, over the plan's groups: rows of the innermost group are split over threads; each
+     * row finds its input offsets once. Inner strides are 1 or 0 (a broadcast value). A commuting op swaps its
+     * operands to make b the broadcast one; division keeps its order and has a row loop for a broadcast a.
      */
-    private static Tensor broadcast(JavaDevice d, BroadcastPlan plan, Tensor a, Tensor b, boolean multiply) {
+    private static Tensor broadcast(JavaDevice d, BinaryOp op, Tensor a, Tensor b) {
+        BroadcastPlan plan = BroadcastPlan.of(op.opName, a.shape(), b.shape());
         int last = plan.rank() - 1;
-        boolean swap = plan.stridesA()[last] == 0 && plan.stridesB()[last] != 0;
+        boolean swap = op.commutes() && plan.stridesA()[last] == 0 && plan.stridesB()[last] != 0;
         float[] in1 = d.data(swap ? b : a);
         float[] in2 = d.data(swap ? a : b);
         int[] strides1 = swap ? plan.stridesB() : plan.stridesA();
         int[] strides2 = swap ? plan.stridesA() : plan.stridesB();
+        boolean scalar1 = strides1[last] == 0;
         boolean scalar2 = strides2[last] == 0;
         int[] dims = plan.dims();
         int inner = dims[last];
@@ -139,33 +194,61 @@ final class JavaElementwise {
                 }
                 int o = row * inner;
                 if (scalar2) {
-                    float v2 = in2[off2];
+                    broadcastSecond(op, in1, off1, in2[off2], out, o, inner);
+                } else if (scalar1) {
+                    assert op == BinaryOp.DIV : op; // the commuting ops were swapped
+                    float v1 = in1[off1];
                     for (int k = 0; k < inner; k++) {
-                        out[o + k] = multiply ? in1[off1 + k] * v2 : in1[off1 + k] + v2;
-                    }
-                } else if (multiply) {
-                    for (int k = 0; k < inner; k++) {
-                        out[o + k] = in1[off1 + k] * in2[off2 + k];
+                        out[o + k] = v1 / in2[off2 + k];
                     }
                 } else {
-                    for (int k = 0; k < inner; k++) {
-                        out[o + k] = in1[off1 + k] + in2[off2 + k];
-                    }
+                    elementwise(op, in1, off1, in2, off2, out, o, inner);
                 }
             }
         });
         return y;
     }
 
-    static Tensor div(JavaDevice d, Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("div: not implemented yet");
+    /** {@code out[o + k] = in1[off1 + k] op v2} for k < n. */
+    private static void broadcastSecond(BinaryOp op, float[] in1, int off1, float v2, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = in1[off1 + k] + v2;
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = in1[off1 + k] * v2;
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = in1[off1 + k] / v2; // not a reciprocal multiply: torch divides
+                }
+            }
+        }
     }
 
-    static Tensor abs(JavaDevice d, Tensor x) {
-        throw new UnsupportedOperationException("abs: not implemented yet");
-    }
-
-    static Tensor sign(JavaDevice d, Tensor x) {
-        throw new UnsupportedOperationException("sign: not implemented yet");
+    /** {@code out[o + k] = in1[off1 + k] op in2[off2 + k]} for k < n. */
+    private static void elementwise(BinaryOp op, float[] in1, int off1, float[] in2, int off2, float[] out, int o,
+                                    int n) {
+        switch (op) {
+            case ADD -> {
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = in1[off1 + k] + in2[off2 + k];
+                }
+            }
+            case MUL -> {
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = in1[off1 + k] * in2[off2 + k];
+                }
+            }
+            case DIV -> {
+                for (int k = 0; k < n; k++) {
+                    out[o + k] = in1[off1 + k] / in2[off2 + k];
+                }
+            }
+        }
     }
 }

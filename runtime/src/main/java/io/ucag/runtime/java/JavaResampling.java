@@ -96,8 +96,11 @@ final class JavaResampling {
         return out;
     }
 
-    /** PyTorch's 'reflect' border for an index at most n - 1 outside [0, n). */
-    private static int reflect(int i, int n) {
+    /**
+     * PyTorch's 'reflect' border (index -1 reads 1, index n reads n - 2) for an index at most n - 1 outside
+     * [0, n). Shared with {@link AdjointTaps#ofBlur}, whose adjoint must fold the padding exactly as this does.
+     */
+    static int reflect(int i, int n) {
         if (i < 0) {
             return -i;
         }

@@ -28,20 +28,11 @@ final class JavaResamplingBackward {
 
     /** Adjoint of torchvision's {@code gaussian_blur(x, [k, k], [sigma, sigma])} with its reflect padding. */
     static Tensor gaussianBlurBackward(JavaDevice d, Tensor gradOut, int kernelSize, float sigma) {
-        Shape s = blurShape(gradOut, kernelSize, sigma);
+        Shape s = GradShapes.gaussianBlurBackward(gradOut, kernelSize, sigma);
         float[] kernel = OpShapes.gaussianKernel(kernelSize, sigma);
         AdjointTaps rows = AdjointTaps.ofBlur(s.dim(-2), kernel);
         AdjointTaps cols = AdjointTaps.ofBlur(s.dim(-1), kernel);
         return separableAdjoint(d, gradOut, s, rows, cols);
-    }
-
-    /** The forward's checks, reported under this op's name. */
-    private static Shape blurShape(Tensor gradOut, int kernelSize, float sigma) {
-        try {
-            return OpShapes.gaussianBlur(gradOut, kernelSize, sigma);
-        } catch (IllegalArgumentException e) {
-            throw OpShapes.error("gaussianBlurBackward", e.getMessage());
-        }
     }
 
     /** gradIn (planes, h, w) from gradOut (planes, outH, outW): the width adjoint, then the height adjoint. */

@@ -42,6 +42,9 @@ public record GoldenCase(String name, String op, Map<String, Object> params, Lis
             case "relu" -> device.relu(in.get(0));
             case "add" -> device.add(in.get(0), in.get(1));
             case "mul" -> device.mul(in.get(0), in.get(1));
+            case "div" -> device.div(in.get(0), in.get(1));
+            case "abs" -> device.abs(in.get(0));
+            case "sign" -> device.sign(in.get(0));
             case "scale" -> device.scale(in.get(0), real("factor"));
             case "exp" -> device.exp(in.get(0));
             case "clamp" -> device.clamp(in.get(0), real("min"), real("max"));

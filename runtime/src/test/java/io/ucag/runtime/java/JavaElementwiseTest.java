@@ -16,7 +16,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** Special values follow torch 1.13 (checked interactively: relu/clamp keep NaN and -0.0, exp overflows). */
+/**
+ * Special values follow torch 1.13 (checked interactively: relu/clamp keep NaN and -0.0, exp overflows, div is
+ * IEEE, sign maps -0.0 and NaN to 0.0).
+ */
 class JavaElementwiseTest {
     /** Two threads so the parallel split is exercised; never closed, as jqwik and JUnit share it. */
     private static final JavaDevice DEVICE = new JavaDevice(2);
@@ -170,6 +173,76 @@ class JavaElementwiseTest {
         assertTrue(e.getMessage().startsWith("mul:"), e.getMessage());
     }
 
+    @Test
+    void divFollowsIeeeForZerosInfinitiesAndNaN() {
+        Tensor a = vec(1, -1, 0, -0f, NAN, INF, 1, -0f, INF, 6, 1, 1, -0f, 0, 3e38f, 0x1p-126f);
+        Tensor b = vec(0, 0, 0, 0, 0, 0, -0f, -0f, INF, -4, 3, -INF, 5, -5, 0.5f, 1024);
+        float[] y = DEVICE.div(a, b).toArray();
+        // torch.div(a, b) in torch 1.13 gives the same: inf, -inf, nan, nan, nan, inf, -inf, nan, nan, -1.5, ...
+        float[] expected = {INF, -INF, NAN, NAN, NAN, INF, -INF, NAN, NAN, -1.5f, 0.33333334f, -0f, -0f, -0f, INF,
+            0x1p-136f}; // overflow to inf, and a subnormal quotient kept (no flush to zero)
+        assertArrayEquals(expected, y);
+        for (int i = 0; i < y.length; i++) { // assertArrayEquals already tells -0.0 from 0.0; make it explicit
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(y[i]), "element " + i);
+        }
+    }
+
+    @Test
+    void divIsCorrectlyRoundedNotAReciprocalMultiply() {
+        // a * (1 / b) rounds twice: 0.3f * (1 / 3f) = 0.10000001f and 5f * (1 / 3f) = 1.6666667f; torch gives
+        // the correctly rounded 0.1f and 1.6666666f, also for a broadcast divisor
+        assertArrayEquals(new float[] {0.1f, 1.6666666f}, DEVICE.div(vec(0.3f, 5), vec(3)).toArray());
+        assertArrayEquals(new float[] {0.1f, 1.6666666f}, DEVICE.div(vec(0.3f, 5), vec(3, 3)).toArray());
+    }
+
+    @Test
+    void divBroadcastsDivisorAndDividend() {
+        Tensor x = t(Shape.of(2, 2, 1, 2), 1, 2, 3, 4, 5, 6, 7, 8);
+        Tensor perChannel = t(Shape.of(2, 1, 1), 2, -4);
+        assertArrayEquals(new float[] {0.5f, 1, -0.75f, -1, 2.5f, 3, -1.75f, -2}, DEVICE.div(x, perChannel).toArray());
+        // the dividend broadcast: each channel's value over every pixel, a row loop of its own
+        assertArrayEquals(new float[] {2, 1, -4f / 3, -1, 0.4f, 2f / 6, -4f / 7, -0.5f},
+                DEVICE.div(perChannel, x).toArray());
+        Tensor col = t(Shape.of(3, 1), 1, 0, -2);
+        Tensor row = t(Shape.of(1, 4), 1, -0f, 4, INF);
+        assertArrayEquals(new float[] {1, -INF, 0.25f, 0, 0, NAN, 0, 0, -2, INF, -0.5f, -0f},
+                DEVICE.div(col, row).toArray());
+        assertArrayEquals(new float[] {0.5f, 0.25f}, DEVICE.div(vec(1), vec(2, 4)).toArray());
+        assertArrayEquals(new float[] {3}, DEVICE.div(vec(6), vec(2)).toArray());
+    }
+
+    @Test
+    void divRejectsIncompatibleShapes() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> DEVICE.div(DEVICE.zeros(Shape.of(2, 3, 4)), DEVICE.zeros(Shape.of(2, 4))));
+        assertTrue(e.getMessage().startsWith("div:") && e.getMessage().contains("(2,3,4)")
+                && e.getMessage().contains("(2,4)"), e.getMessage());
+    }
+
+    @Test
+    void absClearsTheSignAndKeepsNaN() {
+        float[] y = DEVICE.abs(t(Shape.of(2, 4), -3, -0f, 0, 2.5f, NAN, -INF, INF, -1e-45f)).toArray();
+        assertArrayEquals(new float[] {3, 0, 0, 2.5f, NAN, INF, INF, 1e-45f}, y);
+        assertEquals(0, Float.floatToRawIntBits(y[1]), "abs(-0.0) is +0.0");
+    }
+
+    @Test
+    void signFollowsTorchIncludingNegativeZeroAndNaN() {
+        float[] y = DEVICE.sign(vec(-3, -0f, 0, 2.5f, NAN, -INF, INF, 1e-45f, -1e-45f)).toArray();
+        // torch 1.13: sign(-0.0) = 0.0 and sign(nan) = 0.0 (pytorch/pytorch#41245)
+        assertArrayEquals(new float[] {-1, 0, 0, 1, 0, -1, 1, 1, -1}, y);
+        assertEquals(0, Float.floatToRawIntBits(y[1]), "sign(-0.0) is +0.0");
+        assertEquals(0, Float.floatToRawIntBits(y[4]), "sign(NaN) is +0.0");
+    }
+
+    @Test
+    void absAndSignRecomposeTheInput() {
+        float[] x = randomValues(new Random(4), 2000);
+        Tensor tx = DEVICE.fromArray(Shape.of(2000), x);
+        float[] recomposed = DEVICE.mul(DEVICE.sign(tx), DEVICE.abs(tx)).toArray();
+        assertArrayEquals(x, recomposed); // exact: sign is +-1 (no input is 0 here)
+    }
+
     /** Pairs of shapes that broadcast: a random output shape, each input dropping leading axes or setting 1s. */
     @Provide
     Arbitrary<Shape[]> broadcastablePairs() {
@@ -199,15 +272,19 @@ class JavaElementwiseTest {
         Tensor tb = DEVICE.fromArray(sb, b);
         Tensor sum = DEVICE.add(ta, tb);
         Tensor product = DEVICE.mul(ta, tb);
+        Tensor quotient = DEVICE.div(ta, tb);
         Shape out = sum.shape();
         assertEquals(out, product.shape());
+        assertEquals(out, quotient.shape());
         float[] s = sum.toArray();
         float[] p = product.toArray();
+        float[] q = quotient.toArray();
         for (int i = 0; i < out.numel(); i++) {
             float x = a[naiveSourceIndex(i, out, sa)];
             float y = b[naiveSourceIndex(i, out, sb)];
             assertEquals(x + y, s[i], "sum " + sa + "+" + sb + " at " + i);
             assertEquals(x * y, p[i], "product " + sa + "*" + sb + " at " + i);
+            assertEquals(x / y, q[i], "quotient " + sa + "/" + sb + " at " + i);
         }
     }
 
@@ -239,6 +316,24 @@ class JavaElementwiseTest {
         for (int i = 0; i < x.length; i++) {
             assertEquals(x[i] + bias[i / (45 * 65) % 16], sum[i]);
             assertEquals(Math.max(0, x[i]), relu[i]);
+        }
+    }
+
+    @Test
+    void largeDivisionsGiveTheSameResultOnManyThreads() {
+        Random rnd = new Random(6);
+        Shape s = Shape.of(2, 16, 45, 65);
+        float[] x = randomValues(rnd, s.numel());
+        float[] perChannel = randomValues(rnd, 16);
+        perChannel[3] = 0; // a whole channel divided by zero, and 0 / x
+        Tensor tx = DEVICE.fromArray(s, x);
+        Tensor tc = DEVICE.fromArray(Shape.of(16, 1, 1), perChannel);
+        float[] byChannel = DEVICE.div(tx, tc).toArray();
+        float[] ofChannel = DEVICE.div(tc, tx).toArray();
+        for (int i = 0; i < x.length; i++) {
+            float c = perChannel[i / (45 * 65) % 16];
+            assertEquals(x[i] / c, byChannel[i]);
+            assertEquals(c / x[i], ofChannel[i]);
         }
     }
 }

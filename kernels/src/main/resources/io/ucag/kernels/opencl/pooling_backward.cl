@@ -1,0 +1,168 @@
+// pooling_backward.cl -- gradients of max, average and adaptive average pooling (PyTorch's CPU semantics).
+//
+// Kernels (3-D grids (W, H, N*C) over the named tensor's pixels; no local size needed):
+//   max_pool2d_arg_max           : over OUTPUT pixels: the forward's arg-max of each window (offset h*W+w in
+//                                  its plane), found exactly as PyTorch's forward finds it.
+//   max_pool2d_backward          : over INPUT pixels: sums the gradient of every window that contains the pixel
+//                                  and whose arg-max is this pixel.
+//   max_pool2d_backward_disjoint : over OUTPUT pixels; precondition SH >= KH and SW >= KW (windows never
+//                                  overlap): each window writes its gradient to its arg-max pixel of a
+//                                  zero-filled result. One pass instead of two.
+//   avg_pool2d_backward          : over INPUT pixels: sums gradient / divisor over the windows containing it.
+//   adaptive_avg_pool2d_backward : over INPUT pixels: sums gradient / rows / cols over the bins containing it.
+// No atomics, deterministic: gathering pixels visit their windows in row-major output order, the order in which
+// the Java reference scatters, so both backends add in the same order.
+//
+// Layout: NCHW, input pixel (n,c,h,w) at ((n*C+c)*H+h)*W+w = (plane*H+h)*W+w; gradient (plane*OH+oh)*OW+ow.
+// Window (oh,ow) covers padded rows [oh*SH-PH, oh*SH-PH+KH) and the like for columns; padding holds no pixel.
+// Windows containing input row h: oh in [ceil((h+PH-KH+1)/SH), floor((h+PH)/SH)] clipped to [0, OH).
+// Adaptive bin i covers rows [floor(i*H/OH), ceil((i+1)*H/OH)); those containing row h are
+// i in [floor(h*OH/H), ceil((h+1)*OH/H) - 1].
+//
+// No tunable parameters (memory-bound; window geometry comes as kernel arguments).
+
+// First window index along one axis whose window [o*stride-P, o*stride-P+size) contains padded coordinate hp = h+P.
+inline int first_window(int hp, int size, int stride) {
+    return hp < size ? 0 : (hp - size) / stride + 1;
+}
+
+// The offset within its plane of the pixel PyTorch's forward selects in window rows [h0,h1) x cols [w0,w1):
+// a pixel replaces the maximum when greater or NaN (ties: first; NaN: last NaN; all -inf: first pixel).
+inline int window_arg_max(__global const float* plane_g, int width, int h0, int h1, int w0, int w1) {
+    int best = h0 * width + w0;
+    float max_value = -INFINITY;
+    for (int h = h0; h < h1; h++) {
+        for (int w = w0; w < w1; w++) {
+            const float v = plane_g[h * width + w];
+            const bool replaces = v > max_value || isnan(v); // branch-free selects vectorise across work items
+            max_value = replaces ? v : max_value;
+            best = replaces ? h * width + w : best;
+        }
+    }
+    return best;
+}
+
+__kernel void max_pool2d_arg_max(__global const float* in_g, // (N,C,H,W) forward input
+                                 __global int* arg_max_g,    // (N,C,OH,OW) out: offset h*W+w in the plane
+                                 int planes, int H, int W, int OH, int OW,
+                                 int KH, int KW, int SH, int SW, int PH, int PW) {
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (ow >= OW || oh >= OH || plane >= planes) {
+        return;
+    }
+    const int h0 = max(oh * SH - PH, 0);
+    const int h1 = min(oh * SH - PH + KH, H);
+    const int w0 = max(ow * SW - PW, 0);
+    const int w1 = min(ow * SW - PW + KW, W);
+    arg_max_g[(plane * OH + oh) * OW + ow] = window_arg_max(in_g + plane * H * W, W, h0, h1, w0, w1);
+}
+
+__kernel void max_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
+                                  __global const int* arg_max_g,    // (N,C,OH,OW) from max_pool2d_arg_max
+                                  __global float* grad_in_g,        // (N,C,H,W)
+                                  int planes, int H, int W, int OH, int OW,
+                                  int KH, int KW, int SH, int SW, int PH, int PW) {
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
+    __global const float* g_g = grad_out_g + plane * OH * OW;
+    __global const int* arg_g = arg_max_g + plane * OH * OW;
+    const int oh_end = min((h + PH) / SH + 1, OH);
+    const int ow_end = min((w + PW) / SW + 1, OW);
+    const int ow_begin = first_window(w + PW, KW, SW);
+    float acc = 0.0f;
+    for (int oh = first_window(h + PH, KH, SH); oh < oh_end; oh++) {
+        for (int ow = ow_begin; ow < ow_end; ow++) {
+            acc += arg_g[oh * OW + ow] == h * W + w ? g_g[oh * OW + ow] : 0.0f;
+        }
+    }
+    grad_in_g[(plane * H + h) * W + w] = acc;
+}
+
+// Precondition SH >= KH and SW >= KW (windows never overlap, e.g. VGG's 2x2 stride 2): each window writes its
+// gradient straight to its arg-max pixel, no pixel is written twice; grad_in_g must be zero-filled before.
+__kernel void max_pool2d_backward_disjoint(__global const float* grad_out_g, // (N,C,OH,OW)
+                                           __global const float* in_g,       // (N,C,H,W) forward input
+                                           __global float* grad_in_g,        // (N,C,H,W), zeros on entry
+                                           int planes, int H, int W, int OH, int OW,
+                                           int KH, int KW, int SH, int SW, int PH, int PW) {
+    const int ow = get_global_id(0);
+    const int oh = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (ow >= OW || oh >= OH || plane >= planes) {
+        return;
+    }
+    const int h0 = max(oh * SH - PH, 0);
+    const int h1 = min(oh * SH - PH + KH, H);
+    const int w0 = max(ow * SW - PW, 0);
+    const int w1 = min(ow * SW - PW + KW, W);
+    const int arg_max = window_arg_max(in_g + plane * H * W, W, h0, h1, w0, w1);
+    grad_in_g[plane * H * W + arg_max] = grad_out_g[(plane * OH + oh) * OW + ow];
+}
+
+// count_include_pad: 1 to count the padded input (up to H+PH, W+PW) in the divisor, 0 to count input pixels only.
+__kernel void avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
+                                  __global float* grad_in_g,        // (N,C,H,W)
+                                  int planes, int H, int W, int OH, int OW,
+                                  int KH, int KW, int SH, int SW, int PH, int PW, int count_include_pad) {
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
+    const int i = (plane * H + h) * W + w;
+    __global const float* g_g = grad_out_g + plane * OH * OW;
+    const int oh_end = min((h + PH) / SH + 1, OH);
+    const int ow_end = min((w + PW) / SW + 1, OW);
+    float acc = 0.0f;
+    for (int oh = first_window(h + PH, KH, SH); oh < oh_end; oh++) {
+        const int h_start = oh * SH - PH;
+        const int h_end = min(h_start + KH, H + PH);
+        const int rows = count_include_pad ? h_end - h_start : min(h_end, H) - max(h_start, 0);
+        for (int ow = first_window(w + PW, KW, SW); ow < ow_end; ow++) {
+            const int w_start = ow * SW - PW;
+            const int w_end = min(w_start + KW, W + PW);
+            const int cols = count_include_pad ? w_end - w_start : min(w_end, W) - max(w_start, 0);
+            acc += g_g[oh * OW + ow] / (float) (rows * cols);
+        }
+    }
+    grad_in_g[i] = acc;
+}
+
+inline int bin_start(int i, int in, int out) {
+    return (int) ((long) i * in / out);
+}
+
+inline int bin_end(int i, int in, int out) {
+    return (int) (((long) (i + 1) * in + out - 1) / out);
+}
+
+__kernel void adaptive_avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
+                                           __global float* grad_in_g,        // (N,C,H,W)
+                                           int planes, int H, int W, int OH, int OW) {
+    const int w = get_global_id(0);
+    const int h = get_global_id(1);
+    const int plane = get_global_id(2);
+    if (w >= W || h >= H || plane >= planes) {
+        return;
+    }
+    const int i = (plane * H + h) * W + w;
+    __global const float* g_g = grad_out_g + plane * OH * OW;
+    const int oh_end = bin_end(h, OH, H); // ceil((h+1)*OH/H): one past the last bin containing row h
+    const int ow_end = bin_end(w, OW, W);
+    float acc = 0.0f;
+    for (int oh = bin_start(h, OH, H); oh < oh_end; oh++) {
+        const int rows = bin_end(oh, H, OH) - bin_start(oh, H, OH);
+        for (int ow = bin_start(w, OW, W); ow < ow_end; ow++) {
+            const int cols = bin_end(ow, W, OW) - bin_start(ow, W, OW);
+            acc += g_g[oh * OW + ow] / (float) rows / (float) cols;
+        }
+    }
+    grad_in_g[i] = acc;
+}

@@ -1,0 +1,59 @@
+package io.ucag.cli;
+
+import io.ucag.models.Model;
+import io.ucag.models.ModelLoader;
+import io.ucag.models.ModelZoo;
+import io.ucag.models.image.InputTransform;
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Devices;
+import io.ucag.weights.fetch.ModelFetcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every model-running command shares: which model, which weights, which device, which crop. */
+final class ModelOptions {
+    @Option(names = "--model", defaultValue = "resnet50-keras", paramLabel = "NAME",
+            description = "Architecture (default: ${DEFAULT-VALUE}); one of: resnet50-keras, resnet18..152, "
+                    + "vgg11..19, vgg11_bn..vgg19_bn.")
+    String model;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Weights: a torchvision .pth or .safetensors state_dict (or TF.js model.json for "
+                    + "resnet50-keras). Default for resnet50-keras: the Keras ImageNet weights, fetched once.")
+    Path weights;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|opencl|java",
+            description = "Device (default: ${DEFAULT-VALUE}: OpenCL if present, else Java).")
+    String device;
+
+    @Option(names = "--crop", defaultValue = "center", paramLabel = "center|none",
+            description = "center: resize the shorter side to 256 and crop the centre 224 (torchvision); "
+                    + "none: resize the whole image to 224x224 (default: ${DEFAULT-VALUE}).")
+    String crop;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Cache for downloaded weights and photos "
+            + "(default: $UCAG_CACHE or ~/.cache/ucag).")
+    Path cache;
+
+    Path cacheDir() {
+        return cache != null ? cache : ModelFetcher.defaultCacheDir();
+    }
+
+    InputTransform.Crop cropMode() {
+        return switch (crop) {
+            case "center" -> InputTransform.Crop.CENTER;
+            case "none" -> InputTransform.Crop.NONE;
+            default -> throw new IllegalArgumentException("--crop must be center or none, got '" + crop + "'");
+        };
+    }
+
+    Device openDevice() {
+        return Devices.open(device);
+    }
+
+    Model loadModel(Device d) throws IOException {
+        ModelZoo.spec(model); // an unknown name fails before any download
+        return ModelLoader.load(model, weights, d, cacheDir());
+    }
+}

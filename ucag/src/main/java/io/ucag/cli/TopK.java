@@ -1,0 +1,24 @@
+package io.ucag.cli;
+
+/** Indices of the largest values of a row. */
+final class TopK {
+    private TopK() {
+    }
+
+    /** The {@code k} indices (relative to {@code offset}) of the largest of {@code count} values, largest first. */
+    static int[] indices(float[] values, int offset, int count, int k) {
+        int[] best = new int[Math.min(k, count)];
+        boolean[] taken = new boolean[count];
+        for (int r = 0; r < best.length; r++) {
+            int b = -1;
+            for (int i = 0; i < count; i++) {
+                if (!taken[i] && (b < 0 || values[offset + i] > values[offset + b])) {
+                    b = i;
+                }
+            }
+            taken[b] = true;
+            best[r] = b;
+        }
+        return best;
+    }
+}

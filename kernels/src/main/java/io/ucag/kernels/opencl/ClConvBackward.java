@@ -4,7 +4,6 @@ import io.ucag.runtime.GradShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
-import java.util.Locale;
 
 /**
  * Gradients of conv2d ({@code conv_backward.cl}) and the general matrix product ({@code matmul.cl}) on OpenCL:
@@ -26,68 +25,27 @@ final class ClConvBackward {
     private static final int COPY_GROUP = 64;
     private static final long[] COPY_LOCAL = {COPY_GROUP, 1, 1};
 
-    /**
-     * Build-time tile sizes of both files (names as their {@code #define}s); the launch geometry below depends on
-     * them, so they are always passed explicitly.
-     */
-    record Tiles(int vectorWidth, int inputTileX, int weightTileK, int matmulTileM) {
-        /**
-         * Measured best on PoCL over a 2-core AVX-512 CPU (16 lanes fill a 512-bit register; 8 x 8 taps or pixels
-         * per work item; 16 matmul rows); other devices get 8 lanes, one AVX2 register.
-         */
-        static Tiles forDevice(ClDeviceInfo info) {
-            boolean avx512 = info.isCpu() && info.deviceName().toLowerCase(Locale.ROOT).contains("avx512");
-            return new Tiles(avx512 ? 16 : 8, 8, 8, 16);
-        }
-
-        Tiles {
-            if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
-                throw new IllegalArgumentException("VECTOR_WIDTH must be 4, 8 or 16, got " + vectorWidth);
-            }
-            if (inputTileX < 1 || weightTileK < 1 || matmulTileM < 1) {
-                throw new IllegalArgumentException("tile sizes must be >= 1, got " + this);
-            }
-        }
-
-        /**
-         * Matmul rows per work item for m rows: matmulTileM when m reaches it, else 4 or 1, so a batch of one does
-         * not compute 15 copies of its row (three sizes, so at most three programs get built).
-         */
-        int matmulTileM(int m) {
-            return m >= matmulTileM ? matmulTileM : m >= 4 ? Math.min(4, matmulTileM) : 1;
-        }
-
-        String convDefines() {
-            return "-DVECTOR_WIDTH=" + vectorWidth + " -DINPUT_TILE_X=" + inputTileX + " -DWEIGHT_TILE_K="
-                    + weightTileK;
-        }
-
-        String matmulDefines(int tileM) {
-            return "-DVECTOR_WIDTH=" + vectorWidth + " -DMATMUL_TILE_M=" + tileM;
-        }
-    }
-
     private ClConvBackward() {
     }
 
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
-        return conv2dBackwardInput(d, gradOut, weight, inputShape, p, Tiles.forDevice(d.info()));
+        return conv2dBackwardInput(d, gradOut, weight, inputShape, p, ConvBackwardKernelParams.forDevice(d.info()));
     }
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
                                        Conv2dParams p) {
-        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p, Tiles.forDevice(d.info()));
+        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p, ConvBackwardKernelParams.forDevice(d.info()));
     }
 
     static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
-        return matmul(d, a, b, transposeA, transposeB, Tiles.forDevice(d.info()));
+        return matmul(d, a, b, transposeA, transposeB, ConvBackwardKernelParams.forDevice(d.info()));
     }
 
     // ---- the same with explicit tile sizes (for tests and tuning) ---------------------------------------------
 
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
-                                      Conv2dParams p, Tiles tiles) {
+                                      Conv2dParams p, ConvBackwardKernelParams tiles) {
         Shape xs = GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
         Shape ws = weight.shape();
         Shape gs = gradOut.shape();
@@ -112,7 +70,7 @@ final class ClConvBackward {
         // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
         try (Tensor gyStaged = padRows(d, tiles, gradOut, 0, 1, rowWidth, 0, padLeft)) {
             if (fewChannels) {
-                String defines = tiles.convDefines() + " -DFEW_CHANNELS=" + c;
+                String defines = tiles.convOptions() + " -DFEW_CHANNELS=" + c;
                 d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
                         new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
                         gyStaged, weight, dx, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
@@ -122,7 +80,7 @@ final class ClConvBackward {
             }
             int channelTiles = ceilDiv(c, tiles.vectorWidth());
             try (Tensor wStaged = packLanes(d, tiles, weight, ws.dim(0), c, taps)) {
-                d.kernel(CONV_FILE, "conv2d_backward_input", tiles.convDefines()).launch(
+                d.kernel(CONV_FILE, "conv2d_backward_input", tiles.convOptions()).launch(
                         new long[] {xTiles, h, (long) n * channelTiles}, ONE_BY_ONE_BY_ONE,
                         gyStaged, wStaged, dx, c, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
                         p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
@@ -133,7 +91,7 @@ final class ClConvBackward {
     }
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
-                                       Conv2dParams p, Tiles tiles) {
+                                       Conv2dParams p, ConvBackwardKernelParams tiles) {
         Shape dwShape = GradShapes.conv2dBackwardWeight(gradOut, input, kernelH, kernelW, p);
         Shape xs = input.shape();
         Shape gs = gradOut.shape();
@@ -148,7 +106,7 @@ final class ClConvBackward {
         Tensor dw = d.allocate(dwShape);
         try (Tensor gyStaged = packLanes(d, tiles, gradOut, xs.dim(0), o, gs.dim(2) * outW);
              Tensor xStaged = padRows(d, tiles, input, p.padH(), p.strideW(), stagedJ, stagedH, p.padW())) {
-            d.kernel(CONV_FILE, "conv2d_backward_weight", tiles.convDefines()).launch(
+            d.kernel(CONV_FILE, "conv2d_backward_weight", tiles.convOptions()).launch(
                     new long[] {ceilDiv(filter, tiles.weightTileK()), ceilDiv(o, tiles.vectorWidth())},
                     ONE_BY_ONE, gyStaged, xStaged, dw, xs.dim(0), xs.dim(1), o, gs.dim(2), outW, kernelH, kernelW,
                     p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), stagedH, stagedJ);
@@ -160,37 +118,37 @@ final class ClConvBackward {
      * A zero-padded copy of t (N,C,H,W) as (N*C, rows, phases, cols): {@code top} zero rows above (rows = 0 keeps
      * H), each row split into {@code phases} stride phases starting {@code left} columns left of the image.
      */
-    private static Tensor padRows(ClDevice d, Tiles tiles, Tensor t, int top, int phases, int cols, int rows,
+    private static Tensor padRows(ClDevice d, ConvBackwardKernelParams tiles, Tensor t, int top, int phases, int cols, int rows,
                                   int left) {
         Shape s = t.shape();
         int planes = s.dim(0) * s.dim(1);
         int rowsOut = rows == 0 ? s.dim(2) : rows;
         Tensor out = d.allocate(Shape.of(planes, rowsOut, phases, cols));
-        d.kernel(CONV_FILE, "pad_rows", tiles.convDefines()).launch(
+        d.kernel(CONV_FILE, "pad_rows", tiles.convOptions()).launch(
                 new long[] {roundUp(cols, COPY_GROUP), rowsOut, (long) planes * phases}, COPY_LOCAL,
                 t, out, planes, s.dim(2), s.dim(3), rowsOut, phases, cols, top, left);
         return out;
     }
 
     /** t viewed as (outer, split, inner), its middle axis moved last in tiles: (tiles, outer, inner, lanes). */
-    private static Tensor packLanes(ClDevice d, Tiles tiles, Tensor t, int outer, int split, int inner) {
+    private static Tensor packLanes(ClDevice d, ConvBackwardKernelParams tiles, Tensor t, int outer, int split, int inner) {
         int lanes = tiles.vectorWidth();
         int count = ceilDiv(split, lanes);
         Tensor out = d.allocate(Shape.of(count, outer, inner, lanes));
-        d.kernel(CONV_FILE, "pack_lanes", tiles.convDefines()).launch(
+        d.kernel(CONV_FILE, "pack_lanes", tiles.convOptions()).launch(
                 new long[] {roundUp(inner, COPY_GROUP), outer, (long) count * lanes}, COPY_LOCAL,
                 t, out, outer, split, inner, count);
         return out;
     }
 
-    static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB, Tiles tiles) {
+    static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB, ConvBackwardKernelParams tiles) {
         Shape out = GradShapes.matmul(a, b, transposeA, transposeB);
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transposeA ? a.shape().dim(0) : a.shape().dim(1);
         int tileM = tiles.matmulTileM(m);
         Tensor c = d.allocate(out);
-        d.kernel(MATMUL_FILE, "matmul", tiles.matmulDefines(tileM)).launch(
+        d.kernel(MATMUL_FILE, "matmul", tiles.matmulOptions(tileM)).launch(
                 new long[] {ceilDiv(n, tiles.vectorWidth()), ceilDiv(m, tileM)}, ONE_BY_ONE, a, b, c, m, n, k,
                 transposeA ? 1 : 0, transposeB ? 1 : 0);
         return c;

@@ -3,6 +3,7 @@ package io.ucag.kernels.opencl;
 import static io.ucag.kernels.OpenClTestSupport.assertClose;
 import static io.ucag.kernels.OpenClTestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,8 +107,8 @@ class ClConvBackwardTest {
         ClDevice cl = OpenClTestSupport.device();
         Random rng = new Random(31);
         List<Case> cases = awkwardCases().subList(0, 14);
-        for (ClConvBackward.Tiles tiles : List.of(new ClConvBackward.Tiles(8, 8, 8, 8),
-                new ClConvBackward.Tiles(4, 3, 5, 3))) {
+        for (ConvBackwardKernelParams tiles : List.of(new ConvBackwardKernelParams(8, 8, 8, 8),
+                new ConvBackwardKernelParams(4, 3, 5, 3))) {
             for (Case k : cases) {
                 float[] x = random(rng, k.input());
                 float[] w = random(rng, k.weight());
@@ -137,7 +138,7 @@ class ClConvBackwardTest {
     }
 
     private static void compareMatmul(ClDevice cl, Random rng, int m, int k, int n, boolean ta, boolean tb,
-                                      ClConvBackward.Tiles tiles) {
+                                      ConvBackwardKernelParams tiles) {
         Shape as = ta ? Shape.of(k, m) : Shape.of(m, k);
         Shape bs = tb ? Shape.of(n, k) : Shape.of(k, n);
         float[] a = random(rng, as);
@@ -183,6 +184,22 @@ class ClConvBackwardTest {
                 compareMatmul(cl, rng, m, k, n, (variant & 1) != 0, (variant & 2) != 0, null);
             }
         }
+    }
+
+    @Test
+    void tuningParametersLoadAndCheck() {
+        ConvBackwardKernelParams p = ConvBackwardKernelParams.forDevice(OpenClTestSupport.device().info());
+        assertTrue(p.vectorWidth() == 4 || p.vectorWidth() == 8 || p.vectorWidth() == 16, p.toString());
+        ConvBackwardKernelParams q = new ConvBackwardKernelParams(8, 8, 8, 16);
+        assertEquals(16, q.matmulTileM(16));
+        assertEquals(16, q.matmulTileM(100));
+        assertEquals(4, q.matmulTileM(15));
+        assertEquals(1, q.matmulTileM(3));
+        assertEquals("-DVECTOR_WIDTH=8 -DMATMUL_TILE_M=4", q.matmulOptions(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConvBackwardKernelParams(12, 8, 8, 16));
+        assertTrue(e.getMessage().contains("vectorWidth must be 4, 8 or 16, got 12"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ConvBackwardKernelParams(8, 0, 8, 16));
     }
 
     @Test

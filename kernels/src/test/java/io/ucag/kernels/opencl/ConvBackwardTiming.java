@@ -34,9 +34,9 @@ public final class ConvBackwardTiming {
         boolean javaOnly = args.length == 1 && args[0].equals("java");
         boolean clOnly = args.length == 4;
         try (JavaDevice java = new JavaDevice(); ClDevice cl = javaOnly ? null : ClDevice.open()) {
-            ClConvBackward.Tiles tiles = clOnly ? new ClConvBackward.Tiles(Integer.parseInt(args[0]),
+            ConvBackwardKernelParams tiles = clOnly ? new ConvBackwardKernelParams(Integer.parseInt(args[0]),
                     Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]))
-                    : cl == null ? null : ClConvBackward.Tiles.forDevice(cl.info());
+                    : cl == null ? null : ConvBackwardKernelParams.forDevice(cl.info());
             System.out.println(java.name() + (cl == null ? "" : " vs " + cl.name() + ", " + tiles));
             for (int[] s : CONVS) {
                 if (!clOnly) {
@@ -56,7 +56,7 @@ public final class ConvBackwardTiming {
     }
 
     /** s = {batch, in channels, size, out channels, kernel, stride, padding}; tiles only for OpenCL. */
-    private static void conv(Device d, ClConvBackward.Tiles tiles, int[] s) {
+    private static void conv(Device d, ConvBackwardKernelParams tiles, int[] s) {
         Random rng = new Random(1);
         Conv2dParams p = Conv2dParams.of(s[5], s[6]);
         Shape xs = Shape.of(s[0], s[1], s[2], s[2]);
@@ -77,7 +77,7 @@ public final class ConvBackwardTiming {
         }
     }
 
-    private static void matmul(Device d, ClConvBackward.Tiles tiles, int m, int k, int n) {
+    private static void matmul(Device d, ConvBackwardKernelParams tiles, int m, int k, int n) {
         Random rng = new Random(2);
         try (TensorScope scope = TensorScope.open()) {
             for (boolean transposed : new boolean[] {false, true}) {

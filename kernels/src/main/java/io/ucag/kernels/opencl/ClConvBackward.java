@@ -35,7 +35,8 @@ final class ClConvBackward {
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
                                        Conv2dParams p) {
-        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p, ConvBackwardKernelParams.forDevice(d.info()));
+        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p,
+                ConvBackwardKernelParams.forDevice(d.info()));
     }
 
     static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
@@ -45,7 +46,7 @@ final class ClConvBackward {
     // ---- the same with explicit tile sizes (for tests and tuning) ---------------------------------------------
 
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
-                                      Conv2dParams p, ConvBackwardKernelParams tiles) {
+                                      Conv2dParams p, ConvBackwardKernelParams kp) {
         Shape xs = GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
         Shape ws = weight.shape();
         Shape gs = gradOut.shape();
@@ -57,7 +58,7 @@ final class ClConvBackward {
         int taps = ws.dim(2) * ws.dim(3);
         boolean fewChannels = c <= FEW_CHANNELS;
         // lanes run over input channels, or for the few channels of an RGB input over pixels
-        int pixels = fewChannels ? tiles.vectorWidth() : tiles.inputTileX();
+        int pixels = fewChannels ? kp.vectorWidth() : kp.inputTileX();
         // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
         // on both sides for every ox0 + [0, pixels) to fall inside the row
         int padLeft = Math.max(0, -Math.floorDiv(p.padW() - (ws.dim(3) - 1) * p.dilationW(), p.strideW()));
@@ -68,9 +69,9 @@ final class ClConvBackward {
         long xTiles = (long) p.strideW() * tilesPerResidue;
         Tensor dx = d.allocate(xs);
         // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
-        try (Tensor gyStaged = padRows(d, tiles, gradOut, 0, 1, rowWidth, 0, padLeft)) {
+        try (Tensor gyStaged = padRows(d, kp, gradOut, 0, 1, rowWidth, 0, padLeft)) {
             if (fewChannels) {
-                String defines = tiles.convOptions() + " -DFEW_CHANNELS=" + c;
+                String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c;
                 d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
                         new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
                         gyStaged, weight, dx, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
@@ -78,9 +79,9 @@ final class ClConvBackward {
                         tilesPerResidue);
                 return dx;
             }
-            int channelTiles = ceilDiv(c, tiles.vectorWidth());
-            try (Tensor wStaged = packLanes(d, tiles, weight, ws.dim(0), c, taps)) {
-                d.kernel(CONV_FILE, "conv2d_backward_input", tiles.convOptions()).launch(
+            int channelTiles = ceilDiv(c, kp.vectorWidth());
+            try (Tensor wStaged = packLanes(d, kp, weight, ws.dim(0), c, taps)) {
+                d.kernel(CONV_FILE, "conv2d_backward_input", kp.convOptions()).launch(
                         new long[] {xTiles, h, (long) n * channelTiles}, ONE_BY_ONE_BY_ONE,
                         gyStaged, wStaged, dx, c, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
                         p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
@@ -91,7 +92,7 @@ final class ClConvBackward {
     }
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
-                                       Conv2dParams p, ConvBackwardKernelParams tiles) {
+                                       Conv2dParams p, ConvBackwardKernelParams kp) {
         Shape dwShape = GradShapes.conv2dBackwardWeight(gradOut, input, kernelH, kernelW, p);
         Shape xs = input.shape();
         Shape gs = gradOut.shape();
@@ -104,10 +105,10 @@ final class ClConvBackward {
         int stagedJ = outW + (kernelW - 1) * p.dilationW() / p.strideW();
         int filter = xs.dim(1) * kernelH * kernelW;
         Tensor dw = d.allocate(dwShape);
-        try (Tensor gyStaged = packLanes(d, tiles, gradOut, xs.dim(0), o, gs.dim(2) * outW);
-             Tensor xStaged = padRows(d, tiles, input, p.padH(), p.strideW(), stagedJ, stagedH, p.padW())) {
-            d.kernel(CONV_FILE, "conv2d_backward_weight", tiles.convOptions()).launch(
-                    new long[] {ceilDiv(filter, tiles.weightTileK()), ceilDiv(o, tiles.vectorWidth())},
+        try (Tensor gyStaged = packLanes(d, kp, gradOut, xs.dim(0), o, gs.dim(2) * outW);
+             Tensor xStaged = padRows(d, kp, input, p.padH(), p.strideW(), stagedJ, stagedH, p.padW())) {
+            d.kernel(CONV_FILE, "conv2d_backward_weight", kp.convOptions()).launch(
+                    new long[] {ceilDiv(filter, kp.weightTileK()), ceilDiv(o, kp.vectorWidth())},
                     ONE_BY_ONE, gyStaged, xStaged, dw, xs.dim(0), xs.dim(1), o, gs.dim(2), outW, kernelH, kernelW,
                     p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), stagedH, stagedJ);
         }
@@ -118,38 +119,40 @@ final class ClConvBackward {
      * A zero-padded copy of t (N,C,H,W) as (N*C, rows, phases, cols): {@code top} zero rows above (rows = 0 keeps
      * H), each row split into {@code phases} stride phases starting {@code left} columns left of the image.
      */
-    private static Tensor padRows(ClDevice d, ConvBackwardKernelParams tiles, Tensor t, int top, int phases, int cols, int rows,
-                                  int left) {
+    private static Tensor padRows(ClDevice d, ConvBackwardKernelParams kp, Tensor t, int top, int phases, int cols,
+                                  int rows, int left) {
         Shape s = t.shape();
         int planes = s.dim(0) * s.dim(1);
         int rowsOut = rows == 0 ? s.dim(2) : rows;
         Tensor out = d.allocate(Shape.of(planes, rowsOut, phases, cols));
-        d.kernel(CONV_FILE, "pad_rows", tiles.convOptions()).launch(
+        d.kernel(CONV_FILE, "pad_rows", kp.convOptions()).launch(
                 new long[] {roundUp(cols, COPY_GROUP), rowsOut, (long) planes * phases}, COPY_LOCAL,
                 t, out, planes, s.dim(2), s.dim(3), rowsOut, phases, cols, top, left);
         return out;
     }
 
     /** t viewed as (outer, split, inner), its middle axis moved last in tiles: (tiles, outer, inner, lanes). */
-    private static Tensor packLanes(ClDevice d, ConvBackwardKernelParams tiles, Tensor t, int outer, int split, int inner) {
-        int lanes = tiles.vectorWidth();
+    private static Tensor packLanes(ClDevice d, ConvBackwardKernelParams kp, Tensor t, int outer, int split,
+                                    int inner) {
+        int lanes = kp.vectorWidth();
         int count = ceilDiv(split, lanes);
         Tensor out = d.allocate(Shape.of(count, outer, inner, lanes));
-        d.kernel(CONV_FILE, "pack_lanes", tiles.convOptions()).launch(
+        d.kernel(CONV_FILE, "pack_lanes", kp.convOptions()).launch(
                 new long[] {roundUp(inner, COPY_GROUP), outer, (long) count * lanes}, COPY_LOCAL,
                 t, out, outer, split, inner, count);
         return out;
     }
 
-    static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB, ConvBackwardKernelParams tiles) {
+    static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB,
+                         ConvBackwardKernelParams kp) {
         Shape out = GradShapes.matmul(a, b, transposeA, transposeB);
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transposeA ? a.shape().dim(0) : a.shape().dim(1);
-        int tileM = tiles.matmulTileM(m);
+        int tileM = kp.matmulTileM(m);
         Tensor c = d.allocate(out);
-        d.kernel(MATMUL_FILE, "matmul", tiles.matmulOptions(tileM)).launch(
-                new long[] {ceilDiv(n, tiles.vectorWidth()), ceilDiv(m, tileM)}, ONE_BY_ONE, a, b, c, m, n, k,
+        d.kernel(MATMUL_FILE, "matmul", kp.matmulOptions(tileM)).launch(
+                new long[] {ceilDiv(n, kp.vectorWidth()), ceilDiv(m, tileM)}, ONE_BY_ONE, a, b, c, m, n, k,
                 transposeA ? 1 : 0, transposeB ? 1 : 0);
         return c;
     }

@@ -13,88 +13,155 @@ import io.ucag.runtime.ops.Conv2dParams;
 final class ClConvBackward {
     private static final String CONV_FILE = "conv_backward.cl";
     private static final String MATMUL_FILE = "matmul.cl";
-
+    /** Up to this many input channels the input gradient runs lanes over pixels instead of channels. */
+    private static final int FEW_CHANNELS = 4;
     /**
-     * Build-time tile sizes of both files (names as their {@code #define}s); the launch geometry below depends on
-     * them, so they are always passed explicitly.
+     * Fixed work-group sizes: PoCL compiles a kernel anew for every work-group size it runs with, and left to
+     * choose it picks one per global size, i.e. per layer shape. Each compute work item has thousands of
+     * multiply-adds, so groups of one cost nothing; the staging copies run 64 elements of a row per group.
      */
-    record Tiles(int vectorWidth, int inputTileC, int weightTileO, int weightTileK, int matmulTileM) {
-        static final Tiles DEFAULT = new Tiles(8, 4, 4, 4, 8);
-
-        Tiles {
-            if (vectorWidth != 4 && vectorWidth != 8 && vectorWidth != 16) {
-                throw new IllegalArgumentException("VECTOR_WIDTH must be 4, 8 or 16, got " + vectorWidth);
-            }
-            if (inputTileC < 1 || weightTileO < 1 || weightTileK < 1 || matmulTileM < 1) {
-                throw new IllegalArgumentException("tile sizes must be >= 1, got " + this);
-            }
-        }
-
-        String convDefines() {
-            return "-DVECTOR_WIDTH=" + vectorWidth + " -DINPUT_TILE_C=" + inputTileC + " -DWEIGHT_TILE_O="
-                    + weightTileO + " -DWEIGHT_TILE_K=" + weightTileK;
-        }
-
-        String matmulDefines(boolean transposeA, boolean transposeB) {
-            return "-DVECTOR_WIDTH=" + vectorWidth + " -DMATMUL_TILE_M=" + matmulTileM + " -DTRANSPOSE_A="
-                    + (transposeA ? 1 : 0) + " -DTRANSPOSE_B=" + (transposeB ? 1 : 0);
-        }
-    }
+    private static final long[] ONE_BY_ONE = {1, 1};
+    private static final long[] ONE_BY_ONE_BY_ONE = {1, 1, 1};
+    private static final int COPY_GROUP = 64;
+    private static final long[] COPY_LOCAL = {COPY_GROUP, 1, 1};
 
     private ClConvBackward() {
     }
 
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
-        Shape xs = GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
-        Shape ws = weight.shape();
-        Shape gs = gradOut.shape();
-        Tiles tiles = Tiles.DEFAULT;
-        int n = xs.dim(0);
-        int c = xs.dim(1);
-        int h = xs.dim(2);
-        int w = xs.dim(3);
-        // pixels x of one row that share x % strideW form a residue class of ceil(w / strideW) pixels at most
-        int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), tiles.vectorWidth());
-        int channelTiles = ceilDiv(c, tiles.inputTileC());
-        Tensor dx = d.allocate(xs);
-        d.kernel(CONV_FILE, "conv2d_backward_input", tiles.convDefines()).launch(
-                new long[] {(long) p.strideW() * tilesPerResidue, h, (long) n * channelTiles}, null,
-                gradOut, weight, dx, c, h, w, ws.dim(0), gs.dim(2), gs.dim(3), ws.dim(2), ws.dim(3),
-                p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), tilesPerResidue,
-                channelTiles);
-        return dx;
+        return conv2dBackwardInput(d, gradOut, weight, inputShape, p, ConvBackwardKernelParams.forDevice(d.info()));
     }
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
                                        Conv2dParams p) {
-        Shape dwShape = GradShapes.conv2dBackwardWeight(gradOut, input, kernelH, kernelW, p);
-        Shape xs = input.shape();
-        Shape gs = gradOut.shape();
-        Tiles tiles = Tiles.DEFAULT;
-        int filter = xs.dim(1) * kernelH * kernelW;
-        Tensor dw = d.allocate(dwShape);
-        d.kernel(CONV_FILE, "conv2d_backward_weight", tiles.convDefines()).launch(
-                new long[] {ceilDiv(filter, tiles.weightTileK()), ceilDiv(gs.dim(1), tiles.weightTileO())}, null,
-                gradOut, input, dw, xs.dim(0), xs.dim(1), xs.dim(2), xs.dim(3), gs.dim(1), gs.dim(2), gs.dim(3),
-                kernelH, kernelW, p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW());
-        return dw;
+        return conv2dBackwardWeight(d, gradOut, input, kernelH, kernelW, p,
+                ConvBackwardKernelParams.forDevice(d.info()));
     }
 
     static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return matmul(d, a, b, transposeA, transposeB, ConvBackwardKernelParams.forDevice(d.info()));
+    }
+
+    // ---- the same with explicit tile sizes (for tests and tuning) ---------------------------------------------
+
+    static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
+                                      Conv2dParams p, ConvBackwardKernelParams kp) {
+        Shape xs = GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
+        Shape ws = weight.shape();
+        Shape gs = gradOut.shape();
+        int n = xs.dim(0);
+        int c = xs.dim(1);
+        int h = xs.dim(2);
+        int w = xs.dim(3);
+        int outW = gs.dim(3);
+        int taps = ws.dim(2) * ws.dim(3);
+        boolean fewChannels = c <= FEW_CHANNELS;
+        // lanes run over input channels, or for the few channels of an RGB input over pixels
+        int pixels = fewChannels ? kp.vectorWidth() : kp.inputTileX();
+        // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
+        // on both sides for every ox0 + [0, pixels) to fall inside the row
+        int padLeft = Math.max(0, -Math.floorDiv(p.padW() - (ws.dim(3) - 1) * p.dilationW(), p.strideW()));
+        int padRight = Math.max(0, Math.floorDiv(w - 1 + p.padW(), p.strideW()) + pixels - outW);
+        int rowWidth = padLeft + outW + padRight;
+        // pixels x of one row that share x % strideW form a residue class of ceil(w / strideW) pixels at most
+        int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
+        long xTiles = (long) p.strideW() * tilesPerResidue;
+        Tensor dx = d.allocate(xs);
+        // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
+        try (Tensor gyStaged = padRows(d, kp, gradOut, 0, 1, rowWidth, 0, padLeft)) {
+            if (fewChannels) {
+                String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c;
+                d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
+                        new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
+                        gyStaged, weight, dx, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
+                        p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
+                        tilesPerResidue);
+                return dx;
+            }
+            int channelTiles = ceilDiv(c, kp.vectorWidth());
+            try (Tensor wStaged = packLanes(d, kp, weight, ws.dim(0), c, taps)) {
+                d.kernel(CONV_FILE, "conv2d_backward_input", kp.convOptions()).launch(
+                        new long[] {xTiles, h, (long) n * channelTiles}, ONE_BY_ONE_BY_ONE,
+                        gyStaged, wStaged, dx, c, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
+                        p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
+                        tilesPerResidue, channelTiles);
+            }
+        }
+        return dx;
+    }
+
+    static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,
+                                       Conv2dParams p, ConvBackwardKernelParams kp) {
+        Shape dwShape = GradShapes.conv2dBackwardWeight(gradOut, input, kernelH, kernelW, p);
+        Shape xs = input.shape();
+        Shape gs = gradOut.shape();
+        int o = gs.dim(1);
+        int outW = gs.dim(3);
+        // x staged with PH zero rows on top (rows iy + PH = oy*SH + ky*DH < H + 2PH) and each row split into its
+        // SW stride phases starting PW columns left of the image, so a tap reads consecutive values along ox:
+        // phase (kx*DW) % SW, column ox + (kx*DW) / SW < outW + (KW-1)*DW / SW
+        int stagedH = xs.dim(2) + 2 * p.padH();
+        int stagedJ = outW + (kernelW - 1) * p.dilationW() / p.strideW();
+        int filter = xs.dim(1) * kernelH * kernelW;
+        Tensor dw = d.allocate(dwShape);
+        try (Tensor gyStaged = packLanes(d, kp, gradOut, xs.dim(0), o, gs.dim(2) * outW);
+             Tensor xStaged = padRows(d, kp, input, p.padH(), p.strideW(), stagedJ, stagedH, p.padW())) {
+            d.kernel(CONV_FILE, "conv2d_backward_weight", kp.convOptions()).launch(
+                    new long[] {ceilDiv(filter, kp.weightTileK()), ceilDiv(o, kp.vectorWidth())},
+                    ONE_BY_ONE, gyStaged, xStaged, dw, xs.dim(0), xs.dim(1), o, gs.dim(2), outW, kernelH, kernelW,
+                    p.strideH(), p.strideW(), p.dilationH(), p.dilationW(), stagedH, stagedJ);
+        }
+        return dw;
+    }
+
+    /**
+     * A zero-padded copy of t (N,C,H,W) as (N*C, rows, phases, cols): {@code top} zero rows above (rows = 0 keeps
+     * H), each row split into {@code phases} stride phases starting {@code left} columns left of the image.
+     */
+    private static Tensor padRows(ClDevice d, ConvBackwardKernelParams kp, Tensor t, int top, int phases, int cols,
+                                  int rows, int left) {
+        Shape s = t.shape();
+        int planes = s.dim(0) * s.dim(1);
+        int rowsOut = rows == 0 ? s.dim(2) : rows;
+        Tensor out = d.allocate(Shape.of(planes, rowsOut, phases, cols));
+        d.kernel(CONV_FILE, "pad_rows", kp.convOptions()).launch(
+                new long[] {roundUp(cols, COPY_GROUP), rowsOut, (long) planes * phases}, COPY_LOCAL,
+                t, out, planes, s.dim(2), s.dim(3), rowsOut, phases, cols, top, left);
+        return out;
+    }
+
+    /** t viewed as (outer, split, inner), its middle axis moved last in tiles: (tiles, outer, inner, lanes). */
+    private static Tensor packLanes(ClDevice d, ConvBackwardKernelParams kp, Tensor t, int outer, int split,
+                                    int inner) {
+        int lanes = kp.vectorWidth();
+        int count = ceilDiv(split, lanes);
+        Tensor out = d.allocate(Shape.of(count, outer, inner, lanes));
+        d.kernel(CONV_FILE, "pack_lanes", kp.convOptions()).launch(
+                new long[] {roundUp(inner, COPY_GROUP), outer, (long) count * lanes}, COPY_LOCAL,
+                t, out, outer, split, inner, count);
+        return out;
+    }
+
+    static Tensor matmul(ClDevice d, Tensor a, Tensor b, boolean transposeA, boolean transposeB,
+                         ConvBackwardKernelParams kp) {
         Shape out = GradShapes.matmul(a, b, transposeA, transposeB);
-        Tiles tiles = Tiles.DEFAULT;
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transposeA ? a.shape().dim(0) : a.shape().dim(1);
+        int tileM = kp.matmulTileM(m);
         Tensor c = d.allocate(out);
-        d.kernel(MATMUL_FILE, "matmul", tiles.matmulDefines(transposeA, transposeB)).launch(
-                new long[] {ceilDiv(n, tiles.vectorWidth()), ceilDiv(m, tiles.matmulTileM())}, null,
-                a, b, c, m, n, k);
+        d.kernel(MATMUL_FILE, "matmul", kp.matmulOptions(tileM)).launch(
+                new long[] {ceilDiv(n, kp.vectorWidth()), ceilDiv(m, tileM)}, ONE_BY_ONE, a, b, c, m, n, k,
+                transposeA ? 1 : 0, transposeB ? 1 : 0);
         return c;
     }
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
+    }
+
+    private static long roundUp(int a, int multiple) {
+        return (long) ceilDiv(a, multiple) * multiple;
     }
 }

@@ -1,36 +1,56 @@
 // conv_backward.cl -- gradients of conv2d (groups = 1) with PyTorch's semantics (torch.nn.grad.conv2d_input /
 // conv2d_weight). The general matrix product used for linear layers is in matmul.cl.
 //
-// Kernels (gather formulation: every output element is computed by exactly one work item, so no atomics; no
-// local memory: on PoCL's CPU devices local-memory tiling and its barriers cost far more than they save.
-// Each work item instead keeps a small tile of outputs in registers, VECTOR_WIDTH lanes wide):
-//   conv2d_backward_input   dx (N,C,H,W): dx[n,c,h,x] = sum over o, ky, kx of w[o,c,ky,kx] * gy[n,o,oy,ox]
-//                           where oy*SH - PH + ky*DH = h and ox*SW - PW + kx*DW = x. Pixels no window reaches
-//                           (the last rows/columns when (H + 2PH - DH(KH-1) - 1) % SH != 0) get 0.
-//                           Work item: INPUT_TILE_C channels x VECTOR_WIDTH pixels of one row that share
-//                           x % SW, so all lanes meet the same kernel taps and consecutive ox (one vector load).
-//                           Global size (SW * tilesPerResidue, H, N * channelTiles).
-//   conv2d_backward_weight  dw (O,C,KH,KW): dw[o,k] = sum over n, oy, ox of gy[n,o,oy,ox] * x[n,c,iy,ix] with
-//                           k = (c*KH + ky)*KW + kx, iy = oy*SH - PH + ky*DH, ix = ox*SW - PW + kx*DW (0 outside).
-//                           Work item: WEIGHT_TILE_O filters x WEIGHT_TILE_K taps; lanes run over VECTOR_WIDTH
-//                           consecutive output pixels and are summed at the end.
-//                           Global size (ceil(C*KH*KW / WEIGHT_TILE_K), ceil(O / WEIGHT_TILE_O)).
+// Both gradients are gathers: every output element is computed by exactly one work item, so no atomics. No
+// local memory: on PoCL's CPU devices local-memory tiling and its barriers cost far more than they save. Each
+// work item keeps a small tile of outputs in registers as VECTOR_WIDTH-lane vectors, and its inner loop makes one
+// vector load, a few scalar loads that are broadcast, and as many fused multiply-adds, all from memory it walks
+// in order. For that the host first stages the operands (staging kernels below), so inner loops never test
+// bounds: padding reads zeros, and the vector operand is laid out lanes-last. Loops over the register tile carry
+// #pragma unroll: without it PoCL kept the accumulators in memory (measured 2x slower).
+//
+// Kernels
+//   pad_rows                  out (planes, rowsOut, phases, cols) with
+//                             out[p,r,ph,j] = in[p, r - top, j*phases + ph - left], 0 where that is outside in
+//                             (planes, H, W); splitting a row into its stride phases turns a strided walk along it
+//                             into a contiguous one. Global (cols, rowsOut, planes * phases).
+//   pack_lanes                a lanes-last copy of the middle axis of in (outer, split, inner), zero past its end:
+//                             out (tiles, outer, inner, VW) with out[t,a,b,i] = in[a, t*VW + i, b].
+//                             Global (inner, outer, tiles * VECTOR_WIDTH).
+//   conv2d_backward_input     dx (N,C,H,W): dx[n,c,h,x] = sum over o, ky, kx of w[o,c,ky,kx] * gy[n,o,oy,ox]
+//                             where oy*SH - PH + ky*DH = h and ox*SW - PW + kx*DW = x. Pixels no window reaches
+//                             (the last rows/columns when (H + 2PH - DH(KH-1) - 1) % SH != 0) get 0.
+//                             Work item: VECTOR_WIDTH channels (the lanes) x INPUT_TILE_X pixels of one row that share
+//                             x % SW, so they meet the same taps and read consecutive ox.
+//                             Reads w as pack_lanes of (O, C, KH*KW): per channel tile an (O, taps, VW) block, so
+//                             each o reads one vector; gy as pad_rows(gy, phases 1, left padL, cols rowWidth).
+//                             Global (SW * tilesPerResidue, H, N * channelTiles).
+//   conv2d_backward_input_few_channels
+//                             the same for C = FEW_CHANNELS <= 4 (the RGB input layer), where lanes over channels
+//                             would idle: lanes run over VECTOR_WIDTH pixels of one row sharing x % SW (consecutive
+//                             ox), each work item covers all C channels and reads w as it is, one broadcast per
+//                             (o, c). Global (SW * tilesPerResidue, H, N).
+//   conv2d_backward_weight    dw (O,C,KH,KW): dw[o,k] = sum over n, oy, ox of gy[n,o,oy,ox] * x[n,c,iy,ix] with
+//                             k = (c*KH + ky)*KW + kx, iy = oy*SH - PH + ky*DH, ix = ox*SW - PW + kx*DW (0 outside).
+//                             Work item: VECTOR_WIDTH filters (the lanes) x WEIGHT_TILE_K taps.
+//                             Reads gy packed lanes-last over O: pack_lanes of (N, O, OH*OW) -> per filter tile a
+//                             contiguous (N, OH*OW, VW) stream; x padded: pad_rows(x, top PH, phases SW, left PW,
+//                             rows H + 2PH, cols XJ). Global (ceil(C*KH*KW / WEIGHT_TILE_K), ceil(O / VW)).
 //
 // Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl); weight (O,C,KH,KW) alike.
 // Geometry (strides SH/SW, padding PH/PW, dilation DH/DW) comes as kernel arguments.
-// Any size works: tiles hanging over an edge read zeros (or clamped indices) and store only what is inside.
 
 #ifndef VECTOR_WIDTH
-#define VECTOR_WIDTH 8     // lanes per vector: pixels per work item (4, 8, 16)
+#define VECTOR_WIDTH 8     // lanes: input channels (input gradient) or filters (weight gradient) (4, 8, 16)
 #endif
-#ifndef INPUT_TILE_C
-#define INPUT_TILE_C 4     // conv2d_backward_input: input channels per work item (1 or more)
+#ifndef INPUT_TILE_X
+#define INPUT_TILE_X 8     // conv2d_backward_input: pixels of one row per work item (1 or more)
 #endif
-#ifndef WEIGHT_TILE_O
-#define WEIGHT_TILE_O 4    // conv2d_backward_weight: filters per work item (1 or more)
+#ifndef FEW_CHANNELS
+#define FEW_CHANNELS 3     // conv2d_backward_input_few_channels: the input channel count C it serves (1 to 4)
 #endif
 #ifndef WEIGHT_TILE_K
-#define WEIGHT_TILE_K 4    // conv2d_backward_weight: (c,ky,kx) taps per work item (1 or more)
+#define WEIGHT_TILE_K 8    // conv2d_backward_weight: (c,ky,kx) taps per work item (1 or more)
 #endif
 
 #define CAT_(a, b) a##b
@@ -39,34 +59,64 @@
 #define vloadV CAT(vload, VECTOR_WIDTH)
 #define vstoreV CAT(vstore, VECTOR_WIDTH)
 
+// ---- staging -------------------------------------------------------------------------------------------
+
+__kernel void pad_rows(__global const float* in_g, __global float* out_g, const int planes, const int H,
+                       const int W, const int rowsOut, const int phases, const int cols, const int top,
+                       const int left) {
+    const int j = get_global_id(0);
+    const int r = get_global_id(1);
+    const int pp = get_global_id(2);
+    if (j >= cols || r >= rowsOut || pp >= planes * phases) {
+        return;
+    }
+    const int p = pp / phases;
+    const int ph = pp % phases;
+    const int h = r - top;
+    const int w = j * phases + ph - left;
+    const bool inside = h >= 0 && h < H && w >= 0 && w < W;
+    out_g[(((size_t)p * rowsOut + r) * phases + ph) * cols + j] = inside ? in_g[((size_t)p * H + h) * W + w] : 0.0f;
+}
+
+__kernel void pack_lanes(__global const float* in_g, __global float* out_g, const int outer, const int split,
+                         const int inner, const int tiles) {
+    const int b = get_global_id(0);
+    const int a = get_global_id(1);
+    const int ti = get_global_id(2);
+    if (b >= inner || a >= outer || ti >= tiles * VECTOR_WIDTH) {
+        return;
+    }
+    const int s = ti; // = t*VW + i, the index along the split axis
+    const int t = ti / VECTOR_WIDTH;
+    const int i = ti % VECTOR_WIDTH;
+    out_g[(((size_t)t * outer + a) * inner + b) * VECTOR_WIDTH + i] =
+            s < split ? in_g[((size_t)a * split + s) * inner + b] : 0.0f;
+}
+
 // ---- input gradient ------------------------------------------------------------------------------------
 
-__kernel void conv2d_backward_input(__global const float* gy_g, __global const float* w_g, __global float* dx_g,
+__kernel void conv2d_backward_input(__global const float* gyp_g, __global const float* wp_g, __global float* dx_g,
                                     const int C, const int H, const int W, const int O, const int OH,
-                                    const int OW, const int KH, const int KW, const int SH, const int SW,
-                                    const int PH, const int PW, const int DH, const int DW,
+                                    const int KH, const int KW, const int SH, const int SW, const int PH,
+                                    const int PW, const int DH, const int DW, const int padL, const int rowWidth,
                                     const int tilesPerResidue, const int channelTiles) {
     const int xTile = get_global_id(0);
     const int h = get_global_id(1);
     const int nc = get_global_id(2);
     const int residue = xTile / tilesPerResidue;
-    // lane t handles pixel x0 + t*SW
-    const int x0 = residue + SW * (xTile % tilesPerResidue) * VECTOR_WIDTH;
+    // pixel t of the tile is x0 + t*SW
+    const int x0 = residue + SW * (xTile % tilesPerResidue) * INPUT_TILE_X;
     if (residue >= SW || h >= H || x0 >= W) {
         return;
     }
     const int n = nc / channelTiles;
-    const int c0 = (nc % channelTiles) * INPUT_TILE_C;
+    const int ct = nc % channelTiles;
+    const int stagedPlane = OH * rowWidth;
     const int taps = KH * KW;
-    const int filter = C * taps;
-    const int outPlane = OH * OW;
-    int wBase_p[INPUT_TILE_C]; // w[0, c, 0, 0] of each channel of the tile (clamped to the last channel)
-    for (int i = 0; i < INPUT_TILE_C; i++) {
-        wBase_p[i] = min(c0 + i, C - 1) * taps;
-    }
-    realV acc_p[INPUT_TILE_C];
-    for (int i = 0; i < INPUT_TILE_C; i++) {
-        acc_p[i] = (realV)(0.0f);
+    realV acc_p[INPUT_TILE_X];
+    #pragma unroll
+    for (int t = 0; t < INPUT_TILE_X; t++) {
+        acc_p[t] = (realV)(0.0f);
     }
     for (int ky = 0; ky < KH; ky++) {
         const int ty = h + PH - ky * DH;
@@ -76,38 +126,80 @@ __kernel void conv2d_backward_input(__global const float* gy_g, __global const f
         }
         for (int kx = 0; kx < KW; kx++) {
             const int tx = x0 + PW - kx * DW;
-            const int ox0 = tx / SW; // lane t reads output column ox0 + t
+            const int ox0 = tx / SW; // pixel t reads output column ox0 + t (>= -padL: staged zeros there)
             if (tx - ox0 * SW != 0) {
-                continue; // no lane of this residue meets tap kx
+                continue; // no pixel of this residue meets tap kx
             }
-            __global const float* gy_row = gy_g + (size_t)n * O * outPlane + oy * OW; // column 0, filter 0
-            __global const float* w_tap = w_g + ky * KW + kx;
-            if (ox0 >= 0 && ox0 + VECTOR_WIDTH <= OW) {
-                for (int o = 0; o < O; o++) {
-                    const realV g = vloadV(0, gy_row + (size_t)o * outPlane + ox0);
-                    for (int i = 0; i < INPUT_TILE_C; i++) {
-                        acc_p[i] = fma((realV)(w_tap[o * filter + wBase_p[i]]), g, acc_p[i]);
-                    }
-                }
-            } else if (ox0 + VECTOR_WIDTH > 0 && ox0 < OW) {
-                for (int o = 0; o < O; o++) {
-                    float lanes_p[VECTOR_WIDTH];
-                    for (int t = 0; t < VECTOR_WIDTH; t++) {
-                        const int ox = ox0 + t;
-                        lanes_p[t] = ox >= 0 && ox < OW ? gy_row[(size_t)o * outPlane + ox] : 0.0f;
-                    }
-                    const realV g = vloadV(0, lanes_p);
-                    for (int i = 0; i < INPUT_TILE_C; i++) {
-                        acc_p[i] = fma((realV)(w_tap[o * filter + wBase_p[i]]), g, acc_p[i]);
-                    }
+            __global const float* gy_p = gyp_g + (size_t)n * O * stagedPlane + oy * rowWidth + padL + ox0;
+            __global const float* w_p = wp_g + ((size_t)ct * O * taps + ky * KW + kx) * VECTOR_WIDTH;
+            for (int o = 0; o < O; o++) {
+                const realV wv = vloadV(0, w_p + (size_t)o * taps * VECTOR_WIDTH);
+                __global const float* g_o = gy_p + (size_t)o * stagedPlane;
+                #pragma unroll
+                for (int t = 0; t < INPUT_TILE_X; t++) {
+                    acc_p[t] = fma(wv, (realV)(g_o[t]), acc_p[t]);
                 }
             }
         }
     }
-    for (int i = 0; i < INPUT_TILE_C && c0 + i < C; i++) {
+    for (int t = 0; t < INPUT_TILE_X && x0 + t * SW < W; t++) {
         float lanes_p[VECTOR_WIDTH];
-        vstoreV(acc_p[i], 0, lanes_p);
-        __global float* dx_row = dx_g + INDEX4((size_t)n, c0 + i, h, 0, C, H, W);
+        vstoreV(acc_p[t], 0, lanes_p);
+        for (int i = 0; i < VECTOR_WIDTH && ct * VECTOR_WIDTH + i < C; i++) {
+            dx_g[INDEX4((size_t)n, ct * VECTOR_WIDTH + i, h, x0 + t * SW, C, H, W)] = lanes_p[i];
+        }
+    }
+}
+
+__kernel void conv2d_backward_input_few_channels(__global const float* gyp_g, __global const float* w_g,
+                                                 __global float* dx_g, const int H, const int W, const int O,
+                                                 const int OH, const int KH, const int KW, const int SH,
+                                                 const int SW, const int PH, const int PW, const int DH,
+                                                 const int DW, const int padL, const int rowWidth,
+                                                 const int tilesPerResidue) {
+    const int xTile = get_global_id(0);
+    const int h = get_global_id(1);
+    const int n = get_global_id(2);
+    const int residue = xTile / tilesPerResidue;
+    // lane t handles pixel x0 + t*SW
+    const int x0 = residue + SW * (xTile % tilesPerResidue) * VECTOR_WIDTH;
+    if (residue >= SW || h >= H || x0 >= W) {
+        return;
+    }
+    const int taps = KH * KW;
+    const int stagedPlane = OH * rowWidth;
+    realV acc_p[FEW_CHANNELS];
+    #pragma unroll
+    for (int c = 0; c < FEW_CHANNELS; c++) {
+        acc_p[c] = (realV)(0.0f);
+    }
+    for (int ky = 0; ky < KH; ky++) {
+        const int ty = h + PH - ky * DH;
+        const int oy = ty / SH;
+        if (ty < 0 || ty - oy * SH != 0 || oy >= OH) {
+            continue;
+        }
+        for (int kx = 0; kx < KW; kx++) {
+            const int tx = x0 + PW - kx * DW;
+            const int ox0 = tx / SW; // lane t reads output column ox0 + t (>= -padL: staged zeros there)
+            if (tx - ox0 * SW != 0) {
+                continue;
+            }
+            __global const float* gy_p = gyp_g + (size_t)n * O * stagedPlane + oy * rowWidth + padL + ox0;
+            __global const float* w_tap = w_g + ky * KW + kx;
+            for (int o = 0; o < O; o++) {
+                const realV g = vloadV(0, gy_p + (size_t)o * stagedPlane);
+                #pragma unroll
+                for (int c = 0; c < FEW_CHANNELS; c++) {
+                    acc_p[c] = fma((realV)(w_tap[(o * FEW_CHANNELS + c) * taps]), g, acc_p[c]);
+                }
+            }
+        }
+    }
+    for (int c = 0; c < FEW_CHANNELS; c++) {
+        float lanes_p[VECTOR_WIDTH];
+        vstoreV(acc_p[c], 0, lanes_p);
+        __global float* dx_row = dx_g + INDEX4((size_t)n, c, h, 0, FEW_CHANNELS, H, W);
         for (int t = 0; t < VECTOR_WIDTH && x0 + t * SW < W; t++) {
             dx_row[x0 + t * SW] = lanes_p[t];
         }
@@ -116,88 +208,51 @@ __kernel void conv2d_backward_input(__global const float* gy_g, __global const f
 
 // ---- weight gradient -----------------------------------------------------------------------------------
 
-__kernel void conv2d_backward_weight(__global const float* gy_g, __global const float* x_g, __global float* dw_g,
-                                     const int N, const int C, const int H, const int W, const int O,
-                                     const int OH, const int OW, const int KH, const int KW, const int SH,
-                                     const int SW, const int PH, const int PW, const int DH, const int DW) {
+__kernel void conv2d_backward_weight(__global const float* gyp_g, __global const float* xp_g, __global float* dw_g,
+                                     const int N, const int C, const int O, const int OH, const int OW,
+                                     const int KH, const int KW, const int SH, const int SW, const int DH,
+                                     const int DW, const int XH, const int XJ) {
     const int k0 = get_global_id(0) * WEIGHT_TILE_K;
-    const int o0 = get_global_id(1) * WEIGHT_TILE_O;
+    const int ot = get_global_id(1);
     const int filter = C * KH * KW;
-    if (k0 >= filter || o0 >= O) {
+    if (k0 >= filter || ot * VECTOR_WIDTH >= O) {
         return;
     }
-    const int outPlane = OH * OW;
-    int plane_p[WEIGHT_TILE_K]; // offset of channel c within an image
-    int dy_p[WEIGHT_TILE_K];    // iy = oy*SH + dy
-    int dx_p[WEIGHT_TILE_K];    // ix = ox*SW + dx
+    const int xRow = SW * XJ; // one staged input row: SW phases of XJ values
+    int xOff_p[WEIGHT_TILE_K]; // staged x of tap k at output pixel (oy, ox): xOff + oy*SH*xRow + ox
+    #pragma unroll
     for (int j = 0; j < WEIGHT_TILE_K; j++) {
         const int k = min(k0 + j, filter - 1);
         const int c = k / (KH * KW);
         const int ky = k / KW % KH;
-        const int kx = k % KW;
-        plane_p[j] = c * H * W;
-        dy_p[j] = ky * DH - PH;
-        dx_p[j] = kx * DW - PW;
+        const int col = k % KW * DW; // ix + PW = ox*SW + col
+        xOff_p[j] = (c * XH + ky * DH) * xRow + col % SW * XJ + col / SW;
     }
-    realV acc_p[WEIGHT_TILE_O][WEIGHT_TILE_K];
-    for (int i = 0; i < WEIGHT_TILE_O; i++) {
-        for (int j = 0; j < WEIGHT_TILE_K; j++) {
-            acc_p[i][j] = (realV)(0.0f);
-        }
+    realV acc_p[WEIGHT_TILE_K];
+    #pragma unroll
+    for (int j = 0; j < WEIGHT_TILE_K; j++) {
+        acc_p[j] = (realV)(0.0f);
     }
+    __global const float* g_p = gyp_g + (size_t)ot * N * OH * OW * VECTOR_WIDTH;
     for (int n = 0; n < N; n++) {
-        __global const float* x_n = x_g + (size_t)n * C * H * W;
-        __global const float* gy_n = gy_g + (size_t)n * O * outPlane;
+        __global const float* x_n = xp_g + (size_t)n * C * XH * xRow;
         for (int oy = 0; oy < OH; oy++) {
-            for (int ox0 = 0; ox0 < OW; ox0 += VECTOR_WIDTH) {
-                realV g_p[WEIGHT_TILE_O];
-                const bool fullG = ox0 + VECTOR_WIDTH <= OW;
-                for (int i = 0; i < WEIGHT_TILE_O; i++) {
-                    __global const float* gy_row = gy_n + (size_t)min(o0 + i, O - 1) * outPlane + oy * OW + ox0;
-                    if (fullG) {
-                        g_p[i] = vloadV(0, gy_row);
-                    } else {
-                        float lanes_p[VECTOR_WIDTH];
-                        for (int t = 0; t < VECTOR_WIDTH; t++) {
-                            lanes_p[t] = ox0 + t < OW ? gy_row[t] : 0.0f; // zero lanes past the row end
-                        }
-                        g_p[i] = vloadV(0, lanes_p);
-                    }
-                }
+            __global const float* x_row = x_n + oy * SH * xRow;
+            for (int ox = 0; ox < OW; ox++) {
+                const realV gv = vloadV(ox, g_p);
+                #pragma unroll
                 for (int j = 0; j < WEIGHT_TILE_K; j++) {
-                    const int iy = oy * SH + dy_p[j];
-                    if (iy < 0 || iy >= H) {
-                        continue;
-                    }
-                    __global const float* x_row = x_n + plane_p[j] + iy * W;
-                    const int ix0 = ox0 * SW + dx_p[j];
-                    realV xv;
-                    if (SW == 1 && ix0 >= 0 && ix0 + VECTOR_WIDTH <= W) {
-                        xv = vloadV(0, x_row + ix0);
-                    } else {
-                        float lanes_p[VECTOR_WIDTH];
-                        for (int t = 0; t < VECTOR_WIDTH; t++) {
-                            const int ix = ix0 + t * SW;
-                            lanes_p[t] = ix >= 0 && ix < W ? x_row[ix] : 0.0f;
-                        }
-                        xv = vloadV(0, lanes_p);
-                    }
-                    for (int i = 0; i < WEIGHT_TILE_O; i++) {
-                        acc_p[i][j] = fma(g_p[i], xv, acc_p[i][j]);
-                    }
+                    acc_p[j] = fma(gv, (realV)(x_row[xOff_p[j] + ox]), acc_p[j]);
                 }
             }
+            g_p += OW * VECTOR_WIDTH;
         }
     }
-    for (int i = 0; i < WEIGHT_TILE_O && o0 + i < O; i++) {
-        for (int j = 0; j < WEIGHT_TILE_K && k0 + j < filter; j++) {
-            float lanes_p[VECTOR_WIDTH];
-            vstoreV(acc_p[i][j], 0, lanes_p);
-            float sum = 0.0f;
-            for (int t = 0; t < VECTOR_WIDTH; t++) {
-                sum += lanes_p[t];
-            }
-            dw_g[(size_t)(o0 + i) * filter + k0 + j] = sum;
+    for (int j = 0; j < WEIGHT_TILE_K && k0 + j < filter; j++) {
+        float lanes_p[VECTOR_WIDTH];
+        vstoreV(acc_p[j], 0, lanes_p);
+        for (int i = 0; i < VECTOR_WIDTH && ot * VECTOR_WIDTH + i < O; i++) {
+            dw_g[(size_t)(ot * VECTOR_WIDTH + i) * filter + k0 + j] = lanes_p[i];
         }
     }
 }

@@ -2,25 +2,25 @@
 // transposed), used for the gradients of linear layers.
 //
 // Kernel (gather formulation: every element of c is computed by exactly one work item; no local memory, which
-// only slows PoCL's CPU devices down; each work item keeps MATMUL_TILE_M x VECTOR_WIDTH results in registers):
-//   matmul   c (M,N) = op(a) (M,K) * op(b) (K,N), sums in k order. op(a) = a stored (M,K), or a stored (K,M)
-//            read transposed when TRANSPOSE_A = 1; likewise b stored (K,N), or (N,K) with TRANSPOSE_B = 1.
-//            Global size (ceil(N / VECTOR_WIDTH), ceil(M / MATMUL_TILE_M)).
+// only slows PoCL's CPU devices down; each work item keeps MATMUL_TILE_M x VECTOR_WIDTH results in registers and
+// per step of k loads VECTOR_WIDTH values of b, broadcasts MATMUL_TILE_M values of a and does as many fused
+// multiply-adds):
+//   matmul   c (M,N) = op(a) (M,K) * op(b) (K,N), sums in k order. op(a) = a stored (M,K), or a stored (K,M) read
+//            transposed when transposeA != 0; likewise b stored (K,N) (one vector load per step), or (N,K) when
+//            transposeB != 0 (VECTOR_WIDTH strided loads per step; packing b into column strips first was
+//            measured slower for the few rows M of linear layers: the extra pass over b costs more than it saves).
+//            The transposes are arguments, not build options, so one program serves all four combinations.
+//            Work item: MATMUL_TILE_M rows x VW columns. Global (ceil(N / VW), ceil(M / MATMUL_TILE_M)).
 //
-// Layout: row-major, element (i,j) of an (R,S) matrix at i*S + j. Any M, N, K >= 1: tiles hanging over the
-// edge read clamped indices and store only what lies inside.
+// Layout: row-major, element (i,j) of an (R,S) matrix at i*S + j. Any M, N, K >= 1: rows past M repeat the last
+// row, columns past N the last column, and neither is stored. Loops over the tile carry #pragma unroll: without
+// it PoCL kept the accumulators in memory (measured 2x slower).
 
 #ifndef VECTOR_WIDTH
 #define VECTOR_WIDTH 8     // columns of c per work item, one vector (4, 8, 16)
 #endif
 #ifndef MATMUL_TILE_M
 #define MATMUL_TILE_M 8    // rows of c per work item (1 or more)
-#endif
-#ifndef TRANSPOSE_A
-#define TRANSPOSE_A 0      // a is stored (K,M) and used transposed (0, 1)
-#endif
-#ifndef TRANSPOSE_B
-#define TRANSPOSE_B 0      // b is stored (N,K) and used transposed (0, 1)
 #endif
 
 #define CAT_(a, b) a##b
@@ -29,50 +29,57 @@
 #define vloadV CAT(vload, VECTOR_WIDTH)
 #define vstoreV CAT(vstore, VECTOR_WIDTH)
 
-#if TRANSPOSE_A
-#define A_AT(m, k) a_g[(size_t)(k) * M + (m)]
-#else
-#define A_AT(m, k) a_g[(size_t)(m) * K + (k)]
-#endif
+// VECTOR_WIDTH values p[min(first + t, last) * step], t = 0 .. VW-1
+inline realV gatherV(__global const float* p, const int first, const int last, const size_t step) {
+    float lanes_p[VECTOR_WIDTH];
+    #pragma unroll
+    for (int t = 0; t < VECTOR_WIDTH; t++) {
+        lanes_p[t] = p[(size_t)min(first + t, last) * step];
+    }
+    return vloadV(0, lanes_p);
+}
+
+// the inner loop for one way of reading b: B_VECTOR(k) yields op(b)[k, n0 .. n0+VW-1]
+#define ACCUMULATE(B_VECTOR)                                                                                 \
+    for (int k = 0; k < K; k++) {                                                                            \
+        const realV bv = B_VECTOR(k);                                                                        \
+        _Pragma("unroll")                                                                                    \
+        for (int i = 0; i < MATMUL_TILE_M; i++) {                                                            \
+            acc_p[i] = fma((realV)(a_g[aRow_p[i] + (size_t)k * aStep]), bv, acc_p[i]);                       \
+        }                                                                                                    \
+    }
 
 __kernel void matmul(__global const float* a_g, __global const float* b_g, __global float* c_g,
-                     const int M, const int N, const int K) {
+                     const int M, const int N, const int K, const int transposeA, const int transposeB) {
     const int n0 = get_global_id(0) * VECTOR_WIDTH;
     const int m0 = get_global_id(1) * MATMUL_TILE_M;
     if (n0 >= N || m0 >= M) {
         return;
     }
-    int row_p[MATMUL_TILE_M]; // rows past M repeat the last row; their results are not stored
+    // op(a)[m, k] = a_g[aRow_p[i] + k * aStep]; rows past M repeat the last row and are not stored
+    const size_t aStep = transposeA ? M : 1;
+    size_t aRow_p[MATMUL_TILE_M];
+    #pragma unroll
     for (int i = 0; i < MATMUL_TILE_M; i++) {
-        row_p[i] = min(m0 + i, M - 1);
+        const int m = min(m0 + i, M - 1);
+        aRow_p[i] = transposeA ? (size_t)m : (size_t)m * K;
     }
     realV acc_p[MATMUL_TILE_M];
+    #pragma unroll
     for (int i = 0; i < MATMUL_TILE_M; i++) {
         acc_p[i] = (realV)(0.0f);
     }
     const bool full = n0 + VECTOR_WIDTH <= N;
-    for (int k = 0; k < K; k++) {
-        realV bv;
-#if TRANSPOSE_B
-        float lanes_p[VECTOR_WIDTH];
-        for (int t = 0; t < VECTOR_WIDTH; t++) {
-            lanes_p[t] = b_g[(size_t)min(n0 + t, N - 1) * K + k];
-        }
-        bv = vloadV(0, lanes_p);
-#else
-        if (full) {
-            bv = vloadV(0, b_g + (size_t)k * N + n0);
-        } else {
-            float lanes_p[VECTOR_WIDTH];
-            for (int t = 0; t < VECTOR_WIDTH; t++) {
-                lanes_p[t] = b_g[(size_t)k * N + min(n0 + t, N - 1)];
-            }
-            bv = vloadV(0, lanes_p);
-        }
-#endif
-        for (int i = 0; i < MATMUL_TILE_M; i++) {
-            acc_p[i] = fma((realV)(A_AT(row_p[i], k)), bv, acc_p[i]);
-        }
+    // columns past N repeat column N-1 and are not stored
+#define B_ROW(k) vloadV(0, b_g + (size_t)(k) * N + n0)
+#define B_ROW_EDGE(k) gatherV(b_g + (size_t)(k) * N, n0, N - 1, 1)
+#define B_COLUMNS(k) gatherV(b_g + (k), n0, N - 1, K)
+    if (transposeB) {
+        ACCUMULATE(B_COLUMNS)
+    } else if (full) {
+        ACCUMULATE(B_ROW)
+    } else {
+        ACCUMULATE(B_ROW_EDGE)
     }
     for (int i = 0; i < MATMUL_TILE_M && m0 + i < M; i++) {
         __global float* c_row = c_g + (size_t)(m0 + i) * N + n0;

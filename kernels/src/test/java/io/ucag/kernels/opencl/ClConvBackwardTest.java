@@ -3,6 +3,7 @@ package io.ucag.kernels.opencl;
 import static io.ucag.kernels.OpenClTestSupport.assertClose;
 import static io.ucag.kernels.OpenClTestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +102,59 @@ class ClConvBackwardTest {
     }
 
     @Test
+    void otherTileSizesGiveTheSameGradients() {
+        // the defaults depend on the device; these cover 8 and 4 lanes and tiles that divide nothing
+        ClDevice cl = OpenClTestSupport.device();
+        Random rng = new Random(31);
+        List<Case> cases = awkwardCases().subList(0, 14);
+        for (ConvBackwardKernelParams tiles : List.of(new ConvBackwardKernelParams(8, 8, 8, 8),
+                new ConvBackwardKernelParams(4, 3, 5, 3))) {
+            for (Case k : cases) {
+                float[] x = random(rng, k.input());
+                float[] w = random(rng, k.weight());
+                float[] g = random(rng, k.output());
+                try (TensorScope scope = TensorScope.open()) {
+                    float[] dxJava = JAVA.conv2dBackwardInput(JAVA.fromArray(k.output(), g),
+                            JAVA.fromArray(k.weight(), w), k.input(), k.p()).toArray();
+                    float[] dxCl = ClConvBackward.conv2dBackwardInput(cl, cl.fromArray(k.output(), g),
+                            cl.fromArray(k.weight(), w), k.input(), k.p(), tiles).toArray();
+                    assertClose(tiles + " " + k + " input gradient", dxJava, dxCl, 1e-4,
+                            1e-6 * Math.sqrt(k.o() * k.kh() * k.kw()));
+                    float[] dwJava = JAVA.conv2dBackwardWeight(JAVA.fromArray(k.output(), g),
+                            JAVA.fromArray(k.input(), x), k.kh(), k.kw(), k.p()).toArray();
+                    float[] dwCl = ClConvBackward.conv2dBackwardWeight(cl, cl.fromArray(k.output(), g),
+                            cl.fromArray(k.input(), x), k.kh(), k.kw(), k.p(), tiles).toArray();
+                    assertClose(tiles + " " + k + " weight gradient", dwJava, dwCl, 1e-4,
+                            1e-6 * Math.sqrt(k.output().numel() / (double) k.o()));
+                }
+            }
+            int[][] sizes = {{1, 7, 1}, {3, 5, 9}, {17, 13, 33}};
+            for (int[] mkn : sizes) {
+                for (int variant = 0; variant < 4; variant++) {
+                    compareMatmul(cl, rng, mkn[0], mkn[1], mkn[2], (variant & 1) != 0, (variant & 2) != 0, tiles);
+                }
+            }
+        }
+    }
+
+    private static void compareMatmul(ClDevice cl, Random rng, int m, int k, int n, boolean ta, boolean tb,
+                                      ConvBackwardKernelParams tiles) {
+        Shape as = ta ? Shape.of(k, m) : Shape.of(m, k);
+        Shape bs = tb ? Shape.of(n, k) : Shape.of(k, n);
+        float[] a = random(rng, as);
+        float[] b = random(rng, bs);
+        try (TensorScope scope = TensorScope.open()) {
+            float[] expected = JAVA.matmul(JAVA.fromArray(as, a), JAVA.fromArray(bs, b), ta, tb).toArray();
+            Tensor at = cl.fromArray(as, a);
+            Tensor bt = cl.fromArray(bs, b);
+            float[] actual = (tiles == null ? cl.matmul(at, bt, ta, tb)
+                    : ClConvBackward.matmul(cl, at, bt, ta, tb, tiles)).toArray();
+            assertClose(m + "x" + k + "x" + n + " tA=" + ta + " tB=" + tb + " " + tiles, expected, actual, 1e-4,
+                    1e-6 * Math.sqrt(k));
+        }
+    }
+
+    @Test
     void strideTwoWithPaddingMatchesTorch() {
         // torch.nn.grad.conv2d_input((1,1,3,3), [[1,2],[3,4]], [[1,2],[3,4]], stride=2, padding=1) and
         // torch.nn.grad.conv2d_weight(arange(1,10).reshape(1,1,3,3), (1,1,2,2), same gradient, stride=2, padding=1)
@@ -121,26 +175,31 @@ class ClConvBackwardTest {
         ClDevice cl = OpenClTestSupport.device();
         Random rng = new Random(29);
         int[][] sizes = {{1, 1, 1}, {1, 7, 1}, {3, 1, 5}, {1, 300, 17}, {65, 129, 257}, {130, 3, 70}, {2, 513, 9},
-                {7, 13, 600}, {9, 8, 8}, {8, 16, 16}};
+                {7, 13, 600}, {9, 8, 8}, {8, 16, 16}, {16, 33, 31}, {31, 17, 47}};
         for (int[] mkn : sizes) {
             int m = mkn[0];
             int k = mkn[1];
             int n = mkn[2];
             for (int variant = 0; variant < 4; variant++) {
-                boolean ta = (variant & 1) != 0;
-                boolean tb = (variant & 2) != 0;
-                Shape as = ta ? Shape.of(k, m) : Shape.of(m, k);
-                Shape bs = tb ? Shape.of(n, k) : Shape.of(k, n);
-                float[] a = random(rng, as);
-                float[] b = random(rng, bs);
-                try (TensorScope scope = TensorScope.open()) {
-                    float[] expected = JAVA.matmul(JAVA.fromArray(as, a), JAVA.fromArray(bs, b), ta, tb).toArray();
-                    float[] actual = cl.matmul(cl.fromArray(as, a), cl.fromArray(bs, b), ta, tb).toArray();
-                    assertClose(m + "x" + k + "x" + n + " tA=" + ta + " tB=" + tb, expected, actual, 1e-4,
-                            1e-6 * Math.sqrt(k));
-                }
+                compareMatmul(cl, rng, m, k, n, (variant & 1) != 0, (variant & 2) != 0, null);
             }
         }
+    }
+
+    @Test
+    void tuningParametersLoadAndCheck() {
+        ConvBackwardKernelParams p = ConvBackwardKernelParams.forDevice(OpenClTestSupport.device().info());
+        assertTrue(p.vectorWidth() == 4 || p.vectorWidth() == 8 || p.vectorWidth() == 16, p.toString());
+        ConvBackwardKernelParams q = new ConvBackwardKernelParams(8, 8, 8, 16);
+        assertEquals(16, q.matmulTileM(16));
+        assertEquals(16, q.matmulTileM(100));
+        assertEquals(4, q.matmulTileM(15));
+        assertEquals(1, q.matmulTileM(3));
+        assertEquals("-DVECTOR_WIDTH=8 -DMATMUL_TILE_M=4", q.matmulOptions(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ConvBackwardKernelParams(12, 8, 8, 16));
+        assertTrue(e.getMessage().contains("vectorWidth must be 4, 8 or 16, got 12"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ConvBackwardKernelParams(8, 0, 8, 16));
     }
 
     @Test

@@ -1,34 +1,37 @@
 package io.ucag.runtime.java;
 
 import io.ucag.runtime.ops.Conv2dParams;
-import java.util.Arrays;
 
 /**
  * Moves values between image n and a block of its im2col matrix (see {@link ConvGradGeometry}): columns are
- * the output pixels {@code [p0, p0 + count)}, block entry {@code (k, j)} at {@code cols[k * count + j]}. Works
- * one output-row segment at a time, so each window row is a contiguous or strided run found without division
- * per element. Both directions take a channel range so callers can split the work over threads.
+ * the output pixels {@code [p0, p0 + count)}, rows k the weight's inner index. Works one output-row segment at a
+ * time, so each window row is a contiguous or strided run found without division per element. Both directions
+ * take a channel range so callers can split the work over threads.
  */
 final class ConvColumns {
     private ConvColumns() {
     }
 
-    /** im2col: {@code cols[k][j]} = input pixel under column j for rows k of channels [c0, c1); 0 in padding. */
-    static void gather(float[] x, ConvGradGeometry g, int n, int p0, int count, float[] cols, int c0, int c1) {
+    /**
+     * im2row, the im2col block transposed: {@code rows[j * depth + k]} = input pixel under column j, for rows k of
+     * channels [c0, c1); 0 in padding. One pixel's patch is one contiguous row.
+     */
+    static void gatherRows(float[] x, ConvGradGeometry g, int n, int p0, int count, float[] rows, int c0, int c1) {
+        int depth = g.depth();
         forEachRun(g, n, p0, count, c0, c1, new RunVisitor() {
             @Override
             public void outside(int colAt, int length) {
-                Arrays.fill(cols, colAt, colAt + length, 0f);
+                int at = colAt % count * depth + colAt / count;
+                for (int t = 0; t < length; t++) {
+                    rows[at + t * depth] = 0f;
+                }
             }
 
             @Override
             public void inside(int colAt, int pixelAt, int stride, int length) {
-                if (stride == 1) {
-                    System.arraycopy(x, pixelAt, cols, colAt, length);
-                } else {
-                    for (int t = 0; t < length; t++) {
-                        cols[colAt + t] = x[pixelAt + t * stride];
-                    }
+                int at = colAt % count * depth + colAt / count;
+                for (int t = 0; t < length; t++) {
+                    rows[at + t * depth] = x[pixelAt + t * stride];
                 }
             }
         });
@@ -52,12 +55,15 @@ final class ConvColumns {
         });
     }
 
-    /** The two kinds of run along one window row of one output-row segment. */
+    /**
+     * The two kinds of run along one window row of one output-row segment; {@code colAt} is the run's first
+     * entry in the im2col layout, {@code k * count + j} (a run never leaves row k).
+     */
     private interface RunVisitor {
-        /** Block entries {@code cols[colAt .. colAt+length)} fall on padding. */
+        /** Block entries {@code colAt .. colAt+length-1} fall on padding. */
         void outside(int colAt, int length);
 
-        /** Block entries {@code cols[colAt + t]} sit over input element {@code pixelAt + t*stride}. */
+        /** Block entry {@code colAt + t} sits over input element {@code pixelAt + t*stride}. */
         void inside(int colAt, int pixelAt, int stride, int length);
     }
 

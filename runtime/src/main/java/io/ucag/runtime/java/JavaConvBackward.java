@@ -78,11 +78,14 @@ final class JavaConvBackward {
                 if (g.isPointwise()) {
                     colsT = Operand.transposed(x, n * g.channels() * pixels, pixels);
                 } else {
+                    // gathered straight into rows, so the GEMM copies its slices of B by rows; transposing them
+                    // there instead costs as much, once per tile of O (measured), and dW^T = X_col * dY^T with
+                    // its narrow rows of O was slower still
                     int image = n;
                     int first = p0;
                     d.loop().forRange(g.channels(), (long) kernelArea * count,
-                            (c0, c1) -> ConvColumns.gather(x, g, image, first, count, cols, c0, c1));
-                    colsT = Operand.transposed(cols, 0, count);
+                            (c0, c1) -> ConvColumns.gatherRows(x, g, image, first, count, cols, c0, c1));
+                    colsT = Operand.rowMajor(cols, 0, g.depth());
                 }
                 TiledGemm.multiply(d.loop(), dyBlock, colsT, dw, 0, o, count, g.depth(), true);
             }

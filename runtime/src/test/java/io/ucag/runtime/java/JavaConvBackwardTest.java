@@ -272,6 +272,20 @@ class JavaConvBackwardTest {
     }
 
     @Test
+    void matmulPropagatesInfinitiesLikeTorchWithoutInventingNaN() {
+        // torch.tensor([[1., 2, 0]]) @ torch.tensor([[inf, 1], [1, 1], [1, -inf]]) = [[inf, nan]]: 0 * -inf is NaN,
+        // and the zero padding of the depth (3 -> 4) adds no further NaN
+        float inf = Float.POSITIVE_INFINITY;
+        float[] c = D.toArray(D.matmul(t(new float[] {1, 2, 0}, 1, 3), t(new float[] {inf, 1, 1, 1, 1, -inf}, 3, 2),
+                false, false));
+        assertEquals(inf, c[0]);
+        assertTrue(Float.isNaN(c[1]));
+        float[] d = D.toArray(D.matmul(t(new float[] {1, 2, 3}, 1, 3), t(new float[] {inf, 1, 1, 1, 1, 1}, 3, 2),
+                false, false));
+        assertArrayEquals(new float[] {inf, 6}, d);
+    }
+
+    @Test
     void matmulTransposeFlagsAreMutuallyAdjoint() {
         // <A B, Y> == <A, Y B^T> == <B, A^T Y>, each side computed by matmul with the flags
         Random rng = new Random(9);

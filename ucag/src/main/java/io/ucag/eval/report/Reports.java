@@ -1,0 +1,36 @@
+package io.ucag.eval.report;
+
+import io.ucag.eval.run.ResultRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/** Writes {@code summary.md}, {@code summary.csv} and {@code report.html} of an evaluation folder, atomically. */
+public final class Reports {
+    private Reports() {
+    }
+
+    public static Summary write(Path out, List<ResultRecord> records, String heading, int galleryRows,
+                                IntFunction<String> className) throws IOException {
+        Summary summary = Summary.of(records);
+        atomically(out.resolve("summary.md"), summary.markdown(heading));
+        atomically(out.resolve("summary.csv"), summary.csv());
+        atomically(out.resolve("report.html"), HtmlReport.render(summary, heading, records, out, galleryRows,
+                className));
+        return summary;
+    }
+
+    private static void atomically(Path file, String text) throws IOException {
+        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".report-", ".tmp");
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

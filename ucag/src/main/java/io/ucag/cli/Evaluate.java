@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code evaluate}: metrics of explanation methods over a dataset, resumable, with summary tables and a gallery. */
-@Command(name = "evaluate", description = {
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = {
     "Evaluate explanation methods on a dataset: deletion / insertion AUC, pointing game, energy-based pointing game, "
         + "positive / negative map density.",
     "Writes OUT/results.jsonl (one line per image and method, appended as it goes: run the same command again to "
@@ -118,9 +118,16 @@ final class Evaluate implements Callable<Integer> {
             case "predicted" -> true;
             default -> throw new IllegalArgumentException("--target must be label or predicted, got '" + target + "'");
         };
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        if (step != null && step < 1) {
+            throw new IllegalArgumentException("--step must be >= 1, got " + step);
+        }
         Set<Metric> metricSet = Metric.parse(metrics);
         List<String> methodList = methodList();
         UcagOptions ucagOptions = ucagOptions(methodList);
+        methodList.forEach(m -> EvaluationOptions.explainer(m, layer, ucagOptions)); // fail before loading anything
         DatasetSpec data = new DatasetSpec(images, labels, boxes, voc, coco, classes);
         Datasets.Dataset dataset = Datasets.load(data);
         try (Device d = model.openDevice(); Model m = model.loadModel(d)) {

@@ -67,6 +67,20 @@ class GeometryTest {
     }
 
     @Test
+    void masksAreSampledAtInputPixelCentres() {
+        // a 20 x 10 file whose left half [0, 10) is the object; input 4 x 4 (no crop): columns 0 and 1 inside
+        Preprocessing p = new Preprocessing(false, 1f, new float[3], new float[] {1, 1, 1}, 4, 4);
+        InputGeometry g = InputGeometry.of(20, 10, p, Crop.NONE);
+        boolean[] r = Regions.masks(List.of(new io.ucag.eval.data.ObjectMask.Polygons(
+                List.of(new double[] {0, 0, 10, 0, 10, 10, 0, 10}))), g);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                assertEquals(x < 2, r[y * 4 + x], "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
     void boxesCoverEveryPixelTheyOverlap() {
         boolean[] r = Regions.boxes(List.of(new Box(1.5, 0, 3, 1)), 4);
         boolean[] expected = new boolean[16];

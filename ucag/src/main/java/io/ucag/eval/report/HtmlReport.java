@@ -131,8 +131,8 @@ public final class HtmlReport {
         if (!Files.isRegularFile(png)) {
             return "<div class=\"missing\"></div>";
         }
-        return "<img alt=\"\" src=\"data:image/png;base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(png))
-                + "\">";
+        String data = Base64.getEncoder().encodeToString(Files.readAllBytes(png));
+        return "<img alt=\"\" src=\"data:image/png;base64," + data + "\">";
     }
 
     static String escape(String s) {

@@ -5,11 +5,12 @@ import io.ucag.models.image.RgbImage;
 import io.ucag.render.Colormap;
 import io.ucag.render.Overlay;
 import io.ucag.render.PostProcess;
+import io.ucag.eval.AtomicFiles;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -63,15 +64,11 @@ public final class Thumbnails {
                         | image.component(y, x, 2));
             }
         }
-        Path temp = Files.createTempFile(file.getParent(), ".thumb-", ".png");
-        try {
-            if (!ImageIO.write(b, "png", temp.toFile())) {
-                throw new IOException("no PNG writer in this JVM");
-            }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(b, "png", png)) {
+            throw new IOException("no PNG writer in this JVM");
         }
+        AtomicFiles.write(file, png.toByteArray());
     }
 
     /** A file-name-safe version of a name: letters, digits, '.', '-', '+' and '_' kept, others become '_'. */

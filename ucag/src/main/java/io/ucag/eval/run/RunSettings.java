@@ -1,11 +1,10 @@
 package io.ucag.eval.run;
 
+import io.ucag.eval.AtomicFiles;
 import io.ucag.weights.json.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,12 +44,6 @@ public final class RunSettings {
             }
             return;
         }
-        Path temp = Files.createTempFile(dir, ".settings-", ".json");
-        try {
-            Files.writeString(temp, Json.write(new LinkedHashMap<>(settings)) + "\n", StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, Json.write(new LinkedHashMap<>(settings)) + "\n");
     }
 }

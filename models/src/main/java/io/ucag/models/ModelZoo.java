@@ -4,6 +4,8 @@ import io.ucag.models.arch.ResNet;
 import io.ucag.models.arch.Vgg;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The architectures ucag knows by name, with their default target layers and preprocessing. */
 public final class ModelZoo {
@@ -12,7 +14,22 @@ public final class ModelZoo {
             "resnet101", "resnet152", "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn",
             "vgg19_bn");
 
+    private static final Map<String, ModelSpec> REGISTERED = new ConcurrentHashMap<>();
+
     private ModelZoo() {
+    }
+
+    /**
+     * Makes another architecture loadable by its name, {@code spec.architecture()} (lower case), e.g. a small
+     * network for tests or a plug-in; {@link ModelLoader} then loads it from a weight file. Built-in names are
+     * refused.
+     */
+    public static void register(ModelSpec spec) {
+        String n = spec.architecture().toLowerCase(Locale.ROOT);
+        if (NAMES.contains(n) || n.startsWith("resnet") || n.startsWith("vgg")) {
+            throw new IllegalArgumentException("'" + spec.architecture() + "' is a built-in architecture name");
+        }
+        REGISTERED.put(n, spec);
     }
 
     /** The spec of an architecture with ImageNet's 1000 classes. */
@@ -22,6 +39,10 @@ public final class ModelZoo {
 
     public static ModelSpec spec(String name, int numClasses) {
         String n = name.toLowerCase(Locale.ROOT);
+        ModelSpec registered = REGISTERED.get(n);
+        if (registered != null) {
+            return registered;
+        }
         if (n.equals("resnet50-keras")) {
             return new ModelSpec(n, ResNet.keras50(), 224, Preprocessing.CAFFE, 1000, "layer4");
         }

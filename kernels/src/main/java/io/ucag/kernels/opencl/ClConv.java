@@ -1,19 +1,110 @@
 package io.ucag.kernels.opencl;
 
+import io.ucag.runtime.OpShapes;
+import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
-import io.ucag.runtime.ops.*;
-import java.util.List;
+import io.ucag.runtime.ops.Conv2dParams;
 
-/** STUB: to be implemented. */
+/**
+ * Forward conv2d and linear on OpenCL ({@code conv.cl}, whose header explains the kernels): conv2d is a
+ * register-blocked implicit GEMM without local memory on an input staged with zero padding and split into
+ * stride phases ({@link ConvStaging}; 1x1 stride-1 convs read x directly, a plain GEMM). linear streams the
+ * weights for small batches and runs as a 1x1 conv2d on x^T for large ones. Tile sizes per device come from
+ * {@link ConvKernelParams}.
+ */
 final class ClConv {
+    private static final String FILE = "conv.cl";
+
     private ClConv() {
     }
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return conv2d(d, x, weight, bias, p, ConvKernelParams.forDevice(d.info()));
     }
 
     static Tensor linear(ClDevice d, Tensor x, Tensor weight, Tensor bias) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return linear(d, x, weight, bias, ConvKernelParams.forDevice(d.info()));
+    }
+
+    // ---- the same with explicit parameters (for tests and tuning) ---------------------------------------------
+
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, ConvKernelParams kp) {
+        Shape ys = OpShapes.conv2d(x, weight, bias, p);
+        Shape xs = x.shape();
+        int planes = xs.dim(0) * xs.dim(1);
+        ConvStaging s = ConvStaging.of(xs, weight.shape(), p, kp.tilePx());
+        Tensor y = d.allocate(ys);
+        if (s.direct()) {
+            runConv(d, kp, x, weight, bias, y, s);
+            return y;
+        }
+        // released right after queuing: OpenCL keeps the memory until the kernels using it have run
+        try (Tensor staged = d.allocate(Shape.of(planes, s.phases(), s.plane()))) {
+            d.kernel(FILE, "stage_input", kp.defines()).launch(
+                    kp.global(ceilDiv(s.plane(), s.cols()), s.phases(), planes),
+                    kp.local(3), x, staged, planes, xs.dim(2), xs.dim(3), p.strideH(), p.strideW(),
+                    p.padH(), p.padW(), s.phasesH(), s.phasesW(), s.cols(), s.plane());
+            runConv(d, kp, staged, weight, bias, y, s);
+        }
+        return y;
+    }
+
+    /** Queues conv.cl's conv2d: y (N,O,OH,OW) from the staged input xs and weight (O,C,KH,KW). */
+    private static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Tensor bias, Tensor y,
+                                ConvStaging s) {
+        Shape ys = y.shape();
+        int taps = s.tapOffsets().length;
+        try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
+            long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()), ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()),
+                    ys.dim(0));
+            d.kernel(FILE, "conv2d", kp.defines()).launch(global, kp.local(global.length), xs, weight,
+                    bias != null ? bias : weight, tapOffsets, y, weight.shape().dim(1), ys.dim(1), taps,
+                    s.channelStride(), s.cols(), ys.dim(2), ys.dim(3), bias != null ? 1 : 0);
+        }
+    }
+
+    static Tensor linear(ClDevice d, Tensor x, Tensor weight, Tensor bias, ConvKernelParams kp) {
+        Shape ys = OpShapes.linear(x, weight, bias);
+        int n = ys.dim(0);
+        int m = ys.dim(1);
+        int k = x.shape().dim(1);
+        Tensor y = d.allocate(ys);
+        if (n < kp.linearGemmBatch()) {
+            long[] global = kp.global(ceilDiv(n, kp.linearTileN()), ceilDiv(m, kp.linearTileM()));
+            d.kernel(FILE, "linear", kp.defines()).launch(global, kp.local(global.length),
+                    x, weight, bias != null ? bias : weight, y, n, m, k, bias != null ? 1 : 0);
+            return y;
+        }
+        // y^T (M, 1, N) = conv2d of x^T as one image of K channels and one row of N pixels (a row of at least
+        // TILE_PX, zero-padded, so that the conv reads it directly) with weight (M, K) as 1x1 filters
+        int row = Math.max(n, kp.tilePx());
+        ConvStaging asConv = new ConvStaging(true, n, 1, 1, row, new int[] {0});
+        try (Tensor xt = d.allocate(Shape.of(k, row));
+             Tensor yt = d.allocate(Shape.of(1, m, 1, n))) {
+            transpose(d, kp, x, xt, n, k, row);
+            runConv(d, kp, xt, weight, bias, yt, asConv);
+            transpose(d, kp, yt, y, m, n, m);
+        }
+        return y;
+    }
+
+    /** out (cols, padded) = in (rows, cols)^T with zero columns rows .. padded-1. */
+    private static void transpose(ClDevice d, ConvKernelParams kp, Tensor in, Tensor out, int rows, int cols,
+                                  int padded) {
+        long[] global = kp.global(cols);
+        d.kernel(FILE, "transpose", kp.defines()).launch(global, kp.local(global.length), in, out, rows, cols, padded);
+    }
+
+    /** Ints carried bit for bit in a float tensor (the kernel reads the buffer as int). */
+    private static float[] intBits(int[] values) {
+        float[] bits = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.intBitsToFloat(values[i]);
+        }
+        return bits;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 }

@@ -29,7 +29,7 @@ class ClConvTest {
     private static final int[] PADDINGS = {0, 1, 3};
     /** Tile sizes exercised besides the device's tuned ones: every allowed TILE_OC and TILE_PX. */
     private static final List<ConvKernelParams> TILES = List.of(
-            new ConvKernelParams(1, 4, 1, 1, 4, 1, 1), new ConvKernelParams(2, 8, 3, 2, 8, 3, 0),
+            new ConvKernelParams(1, 4, 1, 1, 4, 1, 1), new ConvKernelParams(2, 8, 3, 2, 8, 3, 1),
             new ConvKernelParams(4, 16, 4, 4, 16, 100, 3), new ConvKernelParams(8, 8, 2, 5, 16, 5, 1),
             new ConvKernelParams(16, 16, 7, 1, 8, 2, 2), new ConvKernelParams(8, 16, 4, 4, 16, 8, 1));
     /** Multiply-adds above which a random case is shrunk, to keep the naive reference fast. */

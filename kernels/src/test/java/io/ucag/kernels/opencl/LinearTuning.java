@@ -10,7 +10,8 @@ public final class LinearTuning {
     public static void main(String[] args) {
         ConvKernelParams kp = ConvKernelParams.parse(args[0]);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int[][] shapes = {{1, 25088, 4096}, {16, 25088, 4096}, {1, 4096, 4096}, {16, 4096, 1000}};
+        int[][] shapes = {{1, 25088, 4096}, {2, 25088, 4096}, {4, 25088, 4096}, {8, 25088, 4096},
+            {16, 25088, 4096}, {1, 4096, 4096}, {16, 4096, 4096}, {16, 4096, 1000}};
         ClDevice d = ClDevice.open();
         Random rnd = new Random(1);
         System.out.println(kp);

@@ -1,0 +1,130 @@
+package io.ucag.kernels.bench;
+
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Devices;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.ops.Conv2dParams;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Not a test: times {@link Device#conv2d} on the convolutions of ResNet-50 (batch 1 and 16) and VGG16's widest
+ * one, on any device. Reports the median time after a warm-up call and GFLOP/s = 2*N*O*C*KH*KW*OH*OW / time, also
+ * as a share of {@link #PEAK_GFLOPS}, the fp32 peak of the 2-core AVX-512 CPU this project is tuned on. The time
+ * is the op as callers see it, output allocation included. The CPU may be shared, so the load average is printed.
+ *
+ * <p>Usage: {@code ConvBenchmark [device (opencl|java|auto), default opencl] [runs, default 5]}.
+ */
+public final class ConvBenchmark {
+    /** fp32 peak of the reference CPU: 2 cores x 2 FMA x 16 lanes x ~3.07 GHz. */
+    public static final double PEAK_GFLOPS = 196;
+
+    /** One conv2d layer: c input channels, o output channels, a k x k kernel, stride, padding, input size. */
+    record Layer(String net, int c, int o, int k, int stride, int pad, int size, int batch) {
+        Conv2dParams params() {
+            return Conv2dParams.of(stride, pad);
+        }
+
+        int outSize() {
+            return params().outH(size, k);
+        }
+
+        double flops() {
+            return 2.0 * batch * o * c * k * k * outSize() * outSize();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%-8s %4d->%-4d %dx%d s%d @%3d  N=%-2d", net, c, o, k, k, stride, size, batch);
+        }
+    }
+
+    private static final int[][] RESNET50 = { // c, o, k, stride, pad, size
+        {64, 64, 3, 1, 1, 56}, {256, 64, 1, 1, 0, 56}, {64, 256, 1, 1, 0, 56}, {128, 128, 3, 1, 1, 28},
+        {256, 256, 3, 1, 1, 14}, {512, 512, 3, 1, 1, 7}, {3, 64, 7, 2, 3, 224}};
+
+    private ConvBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        PrintWriter out = new PrintWriter(System.out, true);
+        try (Device device = Devices.open(args.length > 0 ? args[0] : "opencl")) {
+            run(out, device, runs);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+
+    /** Times every layer {@code runs} times after one warm-up call and prints one line per layer to out. */
+    public static void run(PrintWriter out, Device device, int runs) {
+        out.printf("conv2d on %s, median of %d runs after a warm-up, load average before: %s%n", device.name(),
+                runs, loadAverage());
+        out.printf("%-37s %10s %10s %8s%n", "layer", "median ms", "GFLOP/s", "% peak");
+        Random rnd = new Random(1);
+        for (Layer layer : layers()) {
+            double ms = medianMillis(device, layer, runs, rnd);
+            double gflops = layer.flops() / ms / 1e6;
+            out.printf("%-37s %10.2f %10.1f %7.1f%%%n", layer, ms, gflops, 100 * gflops / PEAK_GFLOPS);
+            out.flush();
+        }
+        out.printf("load average after: %s%n", loadAverage());
+    }
+
+    static List<Layer> layers() {
+        List<Layer> layers = new java.util.ArrayList<>();
+        for (int batch : new int[] {1, 16}) {
+            for (int[] l : RESNET50) {
+                layers.add(new Layer("resnet50", l[0], l[1], l[2], l[3], l[4], l[5], batch));
+            }
+        }
+        layers.add(new Layer("vgg16", 64, 64, 3, 1, 1, 224, 1));
+        return layers;
+    }
+
+    private static double medianMillis(Device device, Layer layer, int runs, Random rnd) {
+        Shape xs = Shape.of(layer.batch(), layer.c(), layer.size(), layer.size());
+        Shape ws = Shape.of(layer.o(), layer.c(), layer.k(), layer.k());
+        double[] ms = new double[runs];
+        try (Tensor x = device.fromArray(xs, random(rnd, xs.numel()));
+             Tensor w = device.fromArray(ws, random(rnd, ws.numel()));
+             Tensor b = device.fromArray(Shape.of(layer.o()), random(rnd, layer.o()))) {
+            for (int r = -1; r < runs; r++) {
+                device.synchronize();
+                long start = System.nanoTime();
+                try (Tensor y = device.conv2d(x, w, b, layer.params())) {
+                    device.synchronize();
+                }
+                if (r >= 0) {
+                    ms[r] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        Arrays.sort(ms);
+        return ms[runs / 2];
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

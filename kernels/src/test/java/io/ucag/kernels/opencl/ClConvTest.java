@@ -150,8 +150,8 @@ class ClConvTest {
 
     @Test
     void kernelParamsAreValidatedAndParsed() {
-        assertEquals(new ConvKernelParams(8, 16, 4, 2, 8, 9, 0), ConvKernelParams.parse(
-                " LINEAR_VECTOR=8 TILE_OC=8 TILE_PX=16  LINEAR_TILE_M=4 LINEAR_TILE_N=2 GROUP_SIZE=0 LINEAR_GEMM_BATCH=9"));
+        assertEquals(new ConvKernelParams(8, 16, 4, 2, 8, 9, 0), ConvKernelParams.parse(" LINEAR_VECTOR=8 TILE_OC=8"
+                + " TILE_PX=16  LINEAR_TILE_M=4 LINEAR_TILE_N=2 GROUP_SIZE=0 LINEAR_GEMM_BATCH=9"));
         assertEquals("-DTILE_OC=2 -DTILE_PX=4 -DLINEAR_TILE_M=1 -DLINEAR_TILE_N=3 -DLINEAR_VECTOR=16",
                 new ConvKernelParams(2, 4, 1, 3, 16, 8, 1).defines());
         assertMessage(() -> new ConvKernelParams(3, 16, 4, 4, 16, 8, 1), "TILE_OC", "3");

@@ -15,7 +15,7 @@ public final class ConvTuning {
         String only = args.length > 3 ? args[3] : "";
         int[][] shapes = { // c, o, k, stride, pad, size
             {64, 64, 3, 1, 1, 56}, {256, 64, 1, 1, 0, 56}, {64, 256, 1, 1, 0, 56}, {128, 128, 3, 1, 1, 28},
-            {256, 256, 3, 1, 1, 14}, {512, 512, 3, 1, 1, 7}, {3, 64, 7, 2, 3, 224}};
+            {256, 256, 3, 1, 1, 14}, {512, 512, 3, 1, 1, 7}, {3, 64, 7, 2, 3, 224}, {64, 64, 3, 1, 1, 224}};
         ClDevice d = ClDevice.open();
         Random rnd = new Random(1);
         System.out.println(kp + " batch " + batch);

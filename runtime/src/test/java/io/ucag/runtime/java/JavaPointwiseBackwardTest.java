@@ -170,7 +170,7 @@ class JavaPointwiseBackwardTest {
                 new int[] {0}));
         assertError("maxReduceBackward:", "(1,3)", () -> D.maxReduceBackward(D.zeros(Shape.of(1, 3)), a, b,
                 new int[] {0}));
-        assertError("reduce:", "twice", () -> D.maxReduceBackward(a, a, a, new int[] {0, -2}));
+        assertError("maxReduceBackward:", "twice", () -> D.maxReduceBackward(a, a, a, new int[] {0, -2}));
     }
 
     private static void assertError(String start, String mustContain, Executable call) {

@@ -10,6 +10,7 @@ import io.ucag.kernels.OpenClTestSupport;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.java.JavaDevice;
 import io.ucag.runtime.ops.Conv2dParams;
 import java.util.List;
 import java.util.Random;
@@ -71,6 +72,46 @@ class ClConvTest {
             checkConv(Shape.of(2, 3, 4, 4), Shape.of(17, 3, 1, 1), true, pointwise, tiles, 5); // exactly 16 pixels
             checkConv(Shape.of(2, 3, 29, 29), Shape.of(8, 3, 7, 7), true, Conv2dParams.of(2, 3), tiles, 6);
             checkConv(Shape.of(1, 8, 13, 13), Shape.of(8, 8, 1, 1), true, Conv2dParams.of(2, 0), tiles, 7);
+        }
+    }
+
+    /** The Java backend as a second oracle, on the device's tuned tiles. */
+    @Test
+    void conv2dAndLinearMatchJavaDevice() {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(5);
+        try (JavaDevice java = new JavaDevice(1); TensorScope scope = TensorScope.open()) {
+            for (int trial = 0; trial < 16; trial++) {
+                int[] k = KERNELS[rnd.nextInt(KERNELS.length)];
+                Conv2dParams p = new Conv2dParams(1 + rnd.nextInt(2), 1 + rnd.nextInt(2), rnd.nextInt(3),
+                        rnd.nextInt(3), 1 + rnd.nextInt(2), 1 + rnd.nextInt(2));
+                Shape xs = Shape.of(1 + rnd.nextInt(3), CHANNELS[rnd.nextInt(4)], 9 + rnd.nextInt(12),
+                        9 + rnd.nextInt(12));
+                Shape ws = Shape.of(CHANNELS[rnd.nextInt(5)], xs.dim(1), k[0], k[1]);
+                if (p.outH(xs.dim(2), k[0]) < 1 || p.outW(xs.dim(3), k[1]) < 1) {
+                    continue;
+                }
+                float[] x = OpenClTestSupport.random(rnd, xs);
+                float[] w = OpenClTestSupport.random(rnd, ws);
+                float[] b = OpenClTestSupport.random(rnd, Shape.of(ws.dim(0)));
+                Tensor expected = java.conv2d(java.fromArray(xs, x), java.fromArray(ws, w),
+                        java.fromArray(Shape.of(b.length), b), p);
+                Tensor actual = cl.conv2d(cl.fromArray(xs, x), cl.fromArray(ws, w), cl.fromArray(Shape.of(b.length), b),
+                        p);
+                assertEquals(expected.shape(), actual.shape());
+                OpenClTestSupport.assertClose("conv2d " + xs + " " + ws + " " + p, expected.toArray(), actual.toArray(),
+                        1e-4, 1e-5);
+            }
+            for (int n : new int[] {1, 5, 8, 19}) {
+                Shape xs = Shape.of(n, 1 + rnd.nextInt(700));
+                Shape ws = Shape.of(1 + rnd.nextInt(40), xs.dim(1));
+                float[] x = OpenClTestSupport.random(rnd, xs);
+                float[] w = OpenClTestSupport.random(rnd, ws);
+                Tensor expected = java.linear(java.fromArray(xs, x), java.fromArray(ws, w), null);
+                Tensor actual = cl.linear(cl.fromArray(xs, x), cl.fromArray(ws, w), null);
+                OpenClTestSupport.assertClose("linear " + xs + " " + ws, expected.toArray(), actual.toArray(), 1e-4,
+                        1e-5);
+            }
         }
     }
 

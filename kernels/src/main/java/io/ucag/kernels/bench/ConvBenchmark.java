@@ -5,6 +5,7 @@ import io.ucag.runtime.Devices;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.util.Random;
  * Not a test: times {@link Device#conv2d} on the convolutions of ResNet-50 (batch 1 and 16) and VGG16's widest
  * one, on any device. Reports the median time after a warm-up call and GFLOP/s = 2*N*O*C*KH*KW*OH*OW / time, also
  * as a share of {@link #PEAK_GFLOPS}, the fp32 peak of the 2-core AVX-512 CPU this project is tuned on. The time
- * is the op as callers see it, output allocation included. The CPU may be shared, so the load average is printed.
+ * is the op as callers see it, output allocation included. The CPU may be shared, so the load average is printed,
+ * and the CPU time this process spent per call (all threads, Linux only): on a busy machine, wall time exceeds
+ * CPU time / cores by the time the device's threads waited for a core.
  *
  * <p>Usage: {@code ConvBenchmark [device (opencl|java|auto), default opencl] [runs, default 5]}.
  */
@@ -67,12 +70,13 @@ public final class ConvBenchmark {
     public static void run(PrintWriter out, Device device, int runs) {
         out.printf("conv2d on %s, median of %d runs after a warm-up, load average before: %s%n", device.name(),
                 runs, loadAverage());
-        out.printf("%-37s %10s %10s %8s%n", "layer", "median ms", "GFLOP/s", "% peak");
+        out.printf("%-37s %10s %10s %8s %10s%n", "layer", "median ms", "GFLOP/s", "% peak", "cpu ms");
         Random rnd = new Random(1);
         for (Layer layer : layers()) {
-            double ms = medianMillis(device, layer, runs, rnd);
-            double gflops = layer.flops() / ms / 1e6;
-            out.printf("%-37s %10.2f %10.1f %7.1f%%%n", layer, ms, gflops, 100 * gflops / PEAK_GFLOPS);
+            double[] msAndCpu = medianMillis(device, layer, runs, rnd);
+            double gflops = layer.flops() / msAndCpu[0] / 1e6;
+            out.printf("%-37s %10.2f %10.1f %7.1f%% %10.2f%n", layer, msAndCpu[0], gflops, 100 * gflops / PEAK_GFLOPS,
+                    msAndCpu[1]);
             out.flush();
         }
         out.printf("load average after: %s%n", loadAverage());
@@ -89,26 +93,48 @@ public final class ConvBenchmark {
         return layers;
     }
 
-    private static double medianMillis(Device device, Layer layer, int runs, Random rnd) {
+    /** Median wall time and median process CPU time of one call, in ms. */
+    private static double[] medianMillis(Device device, Layer layer, int runs, Random rnd) {
         Shape xs = Shape.of(layer.batch(), layer.c(), layer.size(), layer.size());
         Shape ws = Shape.of(layer.o(), layer.c(), layer.k(), layer.k());
         double[] ms = new double[runs];
+        double[] cpu = new double[runs];
         try (Tensor x = device.fromArray(xs, random(rnd, xs.numel()));
              Tensor w = device.fromArray(ws, random(rnd, ws.numel()));
              Tensor b = device.fromArray(Shape.of(layer.o()), random(rnd, layer.o()))) {
             for (int r = -1; r < runs; r++) {
                 device.synchronize();
+                long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 try (Tensor y = device.conv2d(x, w, b, layer.params())) {
                     device.synchronize();
                 }
                 if (r >= 0) {
                     ms[r] = (System.nanoTime() - start) / 1e6;
+                    cpu[r] = cpuStart < 0 ? Double.NaN : (processCpuNanos() - cpuStart) / 1e6;
                 }
             }
         }
         Arrays.sort(ms);
-        return ms[runs / 2];
+        Arrays.sort(cpu);
+        return new double[] {ms[runs / 2], cpu[runs / 2]};
+    }
+
+    /** CPU time of all threads of this process in ns (from Linux /proc), or -1 where that is unavailable. */
+    private static long processCpuNanos() {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        long sum = 0;
+        for (File task : tasks) {
+            try {
+                sum += Long.parseLong(Files.readString(task.toPath().resolve("schedstat")).trim().split(" ")[0]);
+            } catch (IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return sum;
     }
 
     private static float[] random(Random rnd, int n) {

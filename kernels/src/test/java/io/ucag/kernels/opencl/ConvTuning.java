@@ -6,7 +6,13 @@ import io.ucag.runtime.ops.Conv2dParams;
 import java.util.Arrays;
 import java.util.Random;
 
-/** Not a test: times conv.cl's kernels with explicit tile sizes. Args: "TILE_OC=8 TILE_PX=16 ..." [batch] [runs]. */
+/**
+ * Not a test: times conv2d with explicit {@link ConvKernelParams} on ResNet-50 / VGG16 layers, for filling in
+ * {@code conv_tuning.properties}. Args: "TILE_OC=8 TILE_PX=16 ..." (all of them) [batch, 16] [runs, 5]
+ * [only these layers, e.g. "64-64-3,256-64-1" = c-o-k]. Besides wall time it prints the GFLOP/s the process's CPU
+ * time implies for 2 free cores, which stays meaningful when other work shares the CPU (it includes the JVM's own
+ * threads and PoCL's idle spinning, so it is pessimistic for short calls).
+ */
 public final class ConvTuning {
     public static void main(String[] args) {
         ConvKernelParams kp = ConvKernelParams.parse(args[0]);

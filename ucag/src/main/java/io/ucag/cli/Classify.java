@@ -70,7 +70,7 @@ final class Classify implements Callable<Integer> {
 
     private void print(PrintWriter out, Path file, int[] top, float[] p, int offset) {
         if (json) {
-            StringBuilder sb = new StringBuilder("{\"file\": ").append(Json.quote(file.getFileName().toString()))
+            StringBuilder sb = new StringBuilder("{\"file\": ").append(io.ucag.weights.json.Json.write(file.getFileName().toString()))
                     .append(", \"top5\": [");
             for (int k = 0; k < top.length; k++) {
                 sb.append(k == 0 ? "" : ", ").append('[').append(top[k]).append(", ")

@@ -7,6 +7,7 @@ import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,17 +17,22 @@ import java.util.Random;
 
 /**
  * Not a test: times {@link Device#conv2d} on the convolutions of ResNet-50 (batch 1 and 16) and VGG16's widest
- * one, on any device. Reports the median time after a warm-up call and GFLOP/s = 2*N*O*C*KH*KW*OH*OW / time, also
- * as a share of {@link #PEAK_GFLOPS}, the fp32 peak of the 2-core AVX-512 CPU this project is tuned on. The time
+ * one, on any device. Reports the median time after a warm-up (at least 2 calls and 300 ms, for the Java device's
+ * JIT) and GFLOP/s = 2*N*O*C*KH*KW*OH*OW / time, also as a share of the peak: {@link #PEAK_GFLOPS}, the fp32 peak
+ * of the 2-core AVX-512 CPU this project is tuned on, unless {@link #PEAK_PROPERTY} says otherwise. The time
  * is the op as callers see it, output allocation included. The CPU may be shared, so the load average is printed,
  * and the CPU time this process spent per call (all threads, Linux only): on a busy machine, wall time exceeds
  * CPU time / cores by the time the device's threads waited for a core.
  *
- * <p>Usage: {@code ConvBenchmark [device (opencl|java|auto), default opencl] [runs, default 5]}.
+ * <p>Usage: {@code ConvBenchmark [device: opencl, java, auto or all (opencl then java); default all] [runs, 5]}.
  */
 public final class ConvBenchmark {
+    /** System property overriding the peak GFLOP/s the table compares with. */
+    public static final String PEAK_PROPERTY = "ucag.bench.peakGflops";
     /** fp32 peak of the reference CPU: 2 cores x 2 FMA x 16 lanes x ~3.07 GHz. */
     public static final double PEAK_GFLOPS = 196;
+    /** The least warm-up per layer: at least 2 calls and this long (the Java device's JIT needs a few calls). */
+    private static final long WARM_UP_MS = 300;
 
     /** One conv2d layer: c input channels, o output channels, a k x k kernel, stride, padding, input size. */
     record Layer(String net, int c, int o, int k, int stride, int pad, int size, int batch) {
@@ -56,26 +62,40 @@ public final class ConvBenchmark {
     }
 
     public static void main(String[] args) {
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        PrintWriter out = new PrintWriter(System.out, true);
-        try (Device device = Devices.open(args.length > 0 ? args[0] : "opencl")) {
-            run(out, device, runs);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        out.flush();
+        run(System.out, args.length > 0 ? args[0] : "all", args.length > 1 ? Integer.parseInt(args[1]) : 5);
     }
 
-    /** Times every layer {@code runs} times after one warm-up call and prints one line per layer to out. */
+    /**
+     * Opens device {@code java}, {@code opencl} or {@code auto}, or both for {@code all}, and prints each one's
+     * table (see {@link #run(PrintWriter, Device, int)}); a device that cannot open gets a line saying why.
+     */
+    public static void run(PrintStream out, String deviceName, int runs) {
+        PrintWriter writer = new PrintWriter(out, true);
+        List<String> names = deviceName.equalsIgnoreCase("all") ? List.of("opencl", "java") : List.of(deviceName);
+        for (String name : names) {
+            try (Device device = Devices.open(name)) {
+                run(writer, device, runs);
+            } catch (RuntimeException e) {
+                writer.println("# " + name + ": " + e.getMessage());
+            }
+        }
+        writer.flush();
+    }
+
+    /** Times every layer {@code runs} times after a warm-up and prints one line per layer to out. */
     public static void run(PrintWriter out, Device device, int runs) {
-        out.printf("conv2d on %s, median of %d runs after a warm-up, load average before: %s%n", device.name(),
-                runs, loadAverage());
+        if (runs < 1) {
+            throw new IllegalArgumentException("ConvBenchmark: runs must be >= 1, got " + runs);
+        }
+        double peak = Double.parseDouble(System.getProperty(PEAK_PROPERTY, String.valueOf(PEAK_GFLOPS)));
+        out.printf("conv2d on %s, median of %d runs after a warm-up, peak %.0f GFLOP/s, load average before: %s%n",
+                device.name(), runs, peak, loadAverage());
         out.printf("%-37s %10s %10s %8s %10s%n", "layer", "median ms", "GFLOP/s", "% peak", "cpu ms");
         Random rnd = new Random(1);
         for (Layer layer : layers()) {
             double[] msAndCpu = medianMillis(device, layer, runs, rnd);
             double gflops = layer.flops() / msAndCpu[0] / 1e6;
-            out.printf("%-37s %10.2f %10.1f %7.1f%% %10.2f%n", layer, msAndCpu[0], gflops, 100 * gflops / PEAK_GFLOPS,
+            out.printf("%-37s %10.2f %10.1f %7.1f%% %10.2f%n", layer, msAndCpu[0], gflops, 100 * gflops / peak,
                     msAndCpu[1]);
             out.flush();
         }
@@ -102,17 +122,20 @@ public final class ConvBenchmark {
         try (Tensor x = device.fromArray(xs, random(rnd, xs.numel()));
              Tensor w = device.fromArray(ws, random(rnd, ws.numel()));
              Tensor b = device.fromArray(Shape.of(layer.o()), random(rnd, layer.o()))) {
-            for (int r = -1; r < runs; r++) {
+            long warmUpStart = System.nanoTime();
+            for (int i = 0; i < 20 && (i < 2 || System.nanoTime() - warmUpStart < WARM_UP_MS * 1_000_000L); i++) {
+                device.conv2d(x, w, b, layer.params()).close();
+                device.synchronize();
+            }
+            for (int r = 0; r < runs; r++) {
                 device.synchronize();
                 long cpuStart = processCpuNanos();
                 long start = System.nanoTime();
                 try (Tensor y = device.conv2d(x, w, b, layer.params())) {
                     device.synchronize();
                 }
-                if (r >= 0) {
-                    ms[r] = (System.nanoTime() - start) / 1e6;
-                    cpu[r] = cpuStart < 0 ? Double.NaN : (processCpuNanos() - cpuStart) / 1e6;
-                }
+                ms[r] = (System.nanoTime() - start) / 1e6;
+                cpu[r] = cpuStart < 0 ? Double.NaN : (processCpuNanos() - cpuStart) / 1e6;
             }
         }
         Arrays.sort(ms);

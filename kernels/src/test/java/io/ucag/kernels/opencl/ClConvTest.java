@@ -59,6 +59,35 @@ class ClConvTest {
         checkConv(Shape.of(batch, c, h, w), Shape.of(o, c, k[0], k[1]), withBias, p, tiles(tilesIndex), seed);
     }
 
+    /** Awkward geometries collected by hand, with and without bias, on every tile size. */
+    @Test
+    void conv2dListedShapesMatchNaiveReference() {
+        int[][] cases = {
+            // n, c, h, w, o, kh, kw, strideH, strideW, padH, padW, dilH, dilW
+            {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1},
+            {1, 3, 7, 7, 13, 3, 3, 1, 1, 1, 1, 1, 1},     // 13 output channels: a partial channel tile
+            {2, 13, 13, 13, 7, 3, 3, 2, 2, 1, 1, 1, 1},   // stride 2
+            {3, 7, 9, 13, 17, 1, 1, 1, 1, 0, 0, 1, 1},    // 1x1, 117 pixels: read in place, last tile overlaps
+            {2, 6, 14, 14, 9, 1, 1, 2, 2, 0, 0, 1, 1},    // 1x1 stride 2 (ResNet shortcut): one phase staged
+            {1, 4, 12, 12, 5, 3, 3, 1, 1, 2, 2, 2, 2},    // dilation with padding
+            {1, 4, 6, 17, 6, 2, 5, 3, 1, 0, 2, 1, 3},     // rectangular everything
+            {2, 3, 5, 37, 33, 3, 3, 1, 1, 1, 1, 1, 1},    // 37-pixel rows; 33 channels
+            {1, 3, 4, 4, 2, 5, 5, 1, 1, 2, 2, 1, 1},      // kernel larger than the image
+            {1, 70, 5, 5, 40, 3, 3, 1, 1, 1, 1, 1, 1},    // depth 630
+            {2, 4, 11, 40, 6, 2, 5, 3, 1, 0, 2, 1, 3},    // vertical stride, horizontal dilation
+            {1, 2, 9, 9, 3, 3, 3, 2, 2, 0, 0, 3, 3},      // dilation 3 over stride 2: both phases per axis
+        };
+        for (ConvKernelParams tiles : TILES) {
+            for (int[] s : cases) {
+                Conv2dParams p = new Conv2dParams(s[7], s[8], s[9], s[10], s[11], s[12]);
+                Shape xs = Shape.of(s[0], s[1], s[2], s[3]);
+                Shape ws = Shape.of(s[4], s[1], s[5], s[6]);
+                checkConv(xs, ws, true, p, tiles, s[4]);
+                checkConv(xs, ws, false, p, tiles, s[4] + 1);
+            }
+        }
+    }
+
     /** The shapes of the fast paths and their edges: direct 1x1 GEMM, tiles hanging over the pixel grid. */
     @Test
     void conv2dFastPathShapesMatchNaiveReference() {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * conv2d and linear as cache-blocked matrix products on {@link JavaGemm}.
+ * conv2d as a cache-blocked matrix product on {@link JavaGemm} (linear: {@link JavaLinear}).
  *
  * <p>conv2d computes {@code Y (O, N*Ho*Wo) = W (O, C*kh*kw) * X_col} (see {@link ConvGeometry}) one column tile
  * at a time: a worker packs the tile's im2col panel ({@link JavaIm2col}; for 1x1 stride-1 convs a plain copy of
@@ -118,8 +118,7 @@ final class JavaConv {
             return rows;
         }
         int blocks = Math.max(1, Math.min(ceilDiv(wanted, tiles), rows / MIN_ROW_BLOCK));
-        int block = ceilDiv(rows, blocks);
-        return block + (block & 1); // the kernel does two rows at a time
+        return ceilDiv(ceilDiv(rows, blocks), 4) * 4; // JavaGemm works on four rows at a time
     }
 
     static int ceilDiv(int a, int b) {

@@ -1,178 +1,179 @@
 package io.ucag.kernels.bench;
 
-import io.ucag.kernels.opencl.ClConvWeights;
-import io.ucag.kernels.opencl.ClDevice;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.Devices;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
-import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.ops.Conv2dParams;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
-import java.util.function.Supplier;
 
 /**
- * Times conv2d on the convolution shapes of ResNet-50 at batch 1 and 16: median of {@code runs} timed calls after
- * a warm-up (which also builds the OpenCL programs and lets the JIT compile the Java kernels), GFLOP/s = 2*N*O*C*kh*kw*Ho*Wo / time, and the share of
- * the peak given by {@code -Ducag.bench.peakGflops} (default 196). OpenCL devices also run each shape with weights
- * packed once ({@link ClConvWeights}, row "opencl-packed"); OpenCL timings wait for the queue to drain.
+ * Not a test: times {@link Device#conv2d} on the convolutions of ResNet-50 (batch 1 and 16) and VGG16's widest
+ * one, on any device. Reports the median time after a warm-up (at least 2 calls and 300 ms, for the Java device's
+ * JIT) and GFLOP/s = 2*N*O*C*KH*KW*OH*OW / time, also as a share of the peak: {@link #PEAK_GFLOPS}, the fp32 peak
+ * of the 2-core AVX-512 CPU this project is tuned on, unless {@link #PEAK_PROPERTY} says otherwise. The time
+ * is the op as callers see it, output allocation included. The CPU may be shared, so the load average is printed,
+ * and the CPU time this process spent per call (all threads, Linux only): on a busy machine, wall time exceeds
+ * CPU time / cores by the time the device's threads waited for a core.
  *
- * <p>Usage: {@code ConvBenchmark [java|opencl|all] [runs]}.
+ * <p>Usage: {@code ConvBenchmark [device: opencl, java, auto or all (opencl then java); default all] [runs, 5]}.
  */
 public final class ConvBenchmark {
     /** System property overriding the peak GFLOP/s the table compares with. */
     public static final String PEAK_PROPERTY = "ucag.bench.peakGflops";
-    /** The least warm-up time per shape and device (at most 20 calls). */
+    /** fp32 peak of the reference CPU: 2 cores x 2 FMA x 16 lanes x ~3.07 GHz. */
+    public static final double PEAK_GFLOPS = 196;
+    /** The least warm-up per layer: at least 2 calls and this long (the Java device's JIT needs a few calls). */
     private static final long WARM_UP_MS = 300;
-    /** Projected seconds above which batch 16 is skipped on the Java device. */
-    private static final double JAVA_BATCH16_LIMIT_S = 60;
 
-    /** One convolution: channels, output channels, square input size, square kernel, stride, padding. */
-    record ConvShape(int in, int out, int size, int kernel, int stride, int pad) {
+    /** One conv2d layer: c input channels, o output channels, a k x k kernel, stride, padding, input size. */
+    record Layer(String net, int c, int o, int k, int stride, int pad, int size, int batch) {
         Conv2dParams params() {
             return Conv2dParams.of(stride, pad);
         }
 
         int outSize() {
-            return params().outH(size, kernel);
+            return params().outH(size, k);
         }
 
-        double flops(int batch) {
-            return 2.0 * batch * out * in * kernel * kernel * outSize() * outSize();
+        double flops() {
+            return 2.0 * batch * o * c * k * k * outSize() * outSize();
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%dx%d %d->%d @%d%s", kernel, kernel, in, out, size,
-                    stride == 1 ? "" : " s" + stride);
+            return String.format("%-8s %4d->%-4d %dx%d s%d @%3d  N=%-2d", net, c, o, k, k, stride, size, batch);
         }
     }
 
-    static final List<ConvShape> RESNET50 = List.of(
-            new ConvShape(64, 64, 56, 3, 1, 1),
-            new ConvShape(256, 64, 56, 1, 1, 0),
-            new ConvShape(64, 256, 56, 1, 1, 0),
-            new ConvShape(128, 128, 28, 3, 1, 1),
-            new ConvShape(256, 256, 14, 3, 1, 1),
-            new ConvShape(512, 512, 7, 3, 1, 1),
-            new ConvShape(3, 64, 224, 7, 2, 3));
+    private static final int[][] RESNET50 = { // c, o, k, stride, pad, size
+        {64, 64, 3, 1, 1, 56}, {256, 64, 1, 1, 0, 56}, {64, 256, 1, 1, 0, 56}, {128, 128, 3, 1, 1, 28},
+        {256, 256, 3, 1, 1, 14}, {512, 512, 3, 1, 1, 7}, {3, 64, 7, 2, 3, 224}};
 
     private ConvBenchmark() {
     }
 
     public static void main(String[] args) {
-        String device = args.length > 0 ? args[0] : "all";
-        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        run(System.out, device, runs);
-    }
-
-    /** Prints the table for device {@code java}, {@code opencl}, {@code auto} or {@code all} (java and opencl). */
-    public static void run(PrintStream out, String deviceName, int runs) {
-        if (runs < 1) {
-            throw new IllegalArgumentException("ConvBenchmark: runs must be >= 1, got " + runs);
-        }
-        double peak = Double.parseDouble(System.getProperty(PEAK_PROPERTY, "196"));
-        List<String> names = deviceName.equalsIgnoreCase("all") ? List.of("opencl", "java") : List.of(deviceName);
-        out.printf(Locale.ROOT, "%-22s %5s  %-14s %9s %9s %7s%n", "shape", "batch", "device", "ms", "GFLOP/s",
-                "% peak");
-        for (String name : names) {
-            try (Device d = Devices.open(name)) {
-                out.println("# " + d.name() + ", median of " + runs + " runs after a warm-up, peak " + peak
-                        + " GFLOP/s");
-                for (int batch : new int[] {1, 16}) {
-                    if (d.kind() == Device.Kind.JAVA && batch == 16 && !javaBatch16Fits(d, runs)) {
-                        out.printf(Locale.ROOT, "# batch 16 skipped on %s: projected above %.0f s%n", d.name(),
-                                JAVA_BATCH16_LIMIT_S);
-                        continue;
-                    }
-                    for (ConvShape s : RESNET50) {
-                        benchmarkShape(out, d, s, batch, runs, peak);
-                    }
-                }
-            } catch (RuntimeException e) {
-                out.println("# " + name + ": " + e.getMessage());
-            }
-        }
-    }
-
-    private static void benchmarkShape(PrintStream out, Device d, ConvShape s, int batch, int runs, double peak) {
-        Random rnd = new Random(1);
-        try (TensorScope scope = TensorScope.open()) {
-            Tensor x = d.fromArray(Shape.of(batch, s.in, s.size, s.size), random(rnd, batch * s.in * s.size * s.size));
-            Shape ws = Shape.of(s.out, s.in, s.kernel, s.kernel);
-            Tensor w = d.fromArray(ws, random(rnd, ws.numel()));
-            Tensor b = d.fromArray(Shape.of(s.out), random(rnd, s.out));
-            double ms = medianMs(d, runs, () -> d.conv2d(x, w, b, s.params()));
-            row(out, s, batch, d.kind() == Device.Kind.JAVA ? "java" : "opencl", ms, peak);
-            if (d instanceof ClDevice cl) {
-                try (ClConvWeights packed = ClConvWeights.pack(cl, w)) {
-                    double packedMs = medianMs(d, runs, () -> packed.conv2d(x, b, s.params()));
-                    row(out, s, batch, "opencl-packed", packedMs, peak);
-                }
-            }
-        }
+        run(System.out, args.length > 0 ? args[0] : "all", args.length > 1 ? Integer.parseInt(args[1]) : 5);
     }
 
     /**
-     * Median wall time of {@code runs} calls after a warm-up of at least 2 calls and {@value #WARM_UP_MS} ms (the
-     * Java device needs a few calls before the JIT has compiled its kernels); each result is closed after the device
-     * drains.
+     * Opens device {@code java}, {@code opencl} or {@code auto}, or both for {@code all}, and prints each one's
+     * table (see {@link #run(PrintWriter, Device, int)}); a device that cannot open gets a line saying why.
      */
-    private static double medianMs(Device d, int runs, Supplier<Tensor> conv) {
-        long warmUpStart = System.nanoTime();
-        for (int i = 0; i < 20 && (i < 2 || System.nanoTime() - warmUpStart < WARM_UP_MS * 1_000_000L); i++) {
-            conv.get().close();
-            d.synchronize();
-        }
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            Tensor y = conv.get();
-            d.synchronize();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-            y.close();
-        }
-        Arrays.sort(ms);
-        return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-    }
-
-    private static void row(PrintStream out, ConvShape s, int batch, String device, double ms, double peak) {
-        double gflops = s.flops(batch) / ms / 1e6;
-        out.printf(Locale.ROOT, "%-22s %5d  %-14s %9.2f %9.1f %6.1f%%%n", s, batch, device, ms, gflops,
-                100 * gflops / peak);
-    }
-
-    /** Times one batch-1 pass over the shapes and projects batch 16 (16x the work, warm-up plus runs). */
-    private static boolean javaBatch16Fits(Device d, int runs) {
-        double seconds = 0;
-        List<Double> perShape = new ArrayList<>();
-        for (ConvShape s : RESNET50) {
-            try (TensorScope scope = TensorScope.open()) {
-                Random rnd = new Random(2);
-                Tensor x = d.fromArray(Shape.of(1, s.in, s.size, s.size), random(rnd, s.in * s.size * s.size));
-                Shape ws = Shape.of(s.out, s.in, s.kernel, s.kernel);
-                Tensor w = d.fromArray(ws, random(rnd, ws.numel()));
-                long t0 = System.nanoTime();
-                d.conv2d(x, w, null, s.params());
-                perShape.add((System.nanoTime() - t0) / 1e9);
+    public static void run(PrintStream out, String deviceName, int runs) {
+        PrintWriter writer = new PrintWriter(out, true);
+        List<String> names = deviceName.equalsIgnoreCase("all") ? List.of("opencl", "java") : List.of(deviceName);
+        for (String name : names) {
+            try (Device device = Devices.open(name)) {
+                run(writer, device, runs);
+            } catch (RuntimeException e) {
+                writer.println("# " + name + ": " + e.getMessage());
             }
         }
-        for (double t : perShape) {
-            seconds += t * 16 * (runs + 2);
-        }
-        return seconds <= JAVA_BATCH16_LIMIT_S;
+        writer.flush();
     }
 
-    private static float[] random(Random rnd, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
+    /** Times every layer {@code runs} times after a warm-up and prints one line per layer to out. */
+    public static void run(PrintWriter out, Device device, int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("ConvBenchmark: runs must be >= 1, got " + runs);
+        }
+        double peak = Double.parseDouble(System.getProperty(PEAK_PROPERTY, String.valueOf(PEAK_GFLOPS)));
+        out.printf("conv2d on %s, median of %d runs after a warm-up, peak %.0f GFLOP/s, load average before: %s%n",
+                device.name(), runs, peak, loadAverage());
+        out.printf("%-37s %10s %10s %8s %10s%n", "layer", "median ms", "GFLOP/s", "% peak", "cpu ms");
+        Random rnd = new Random(1);
+        for (Layer layer : layers()) {
+            double[] msAndCpu = medianMillis(device, layer, runs, rnd);
+            double gflops = layer.flops() / msAndCpu[0] / 1e6;
+            out.printf("%-37s %10.2f %10.1f %7.1f%% %10.2f%n", layer, msAndCpu[0], gflops, 100 * gflops / peak,
+                    msAndCpu[1]);
+            out.flush();
+        }
+        out.printf("load average after: %s%n", loadAverage());
+    }
+
+    static List<Layer> layers() {
+        List<Layer> layers = new java.util.ArrayList<>();
+        for (int batch : new int[] {1, 16}) {
+            for (int[] l : RESNET50) {
+                layers.add(new Layer("resnet50", l[0], l[1], l[2], l[3], l[4], l[5], batch));
+            }
+        }
+        layers.add(new Layer("vgg16", 64, 64, 3, 1, 1, 224, 1));
+        return layers;
+    }
+
+    /** Median wall time and median process CPU time of one call, in ms. */
+    private static double[] medianMillis(Device device, Layer layer, int runs, Random rnd) {
+        Shape xs = Shape.of(layer.batch(), layer.c(), layer.size(), layer.size());
+        Shape ws = Shape.of(layer.o(), layer.c(), layer.k(), layer.k());
+        double[] ms = new double[runs];
+        double[] cpu = new double[runs];
+        try (Tensor x = device.fromArray(xs, random(rnd, xs.numel()));
+             Tensor w = device.fromArray(ws, random(rnd, ws.numel()));
+             Tensor b = device.fromArray(Shape.of(layer.o()), random(rnd, layer.o()))) {
+            long warmUpStart = System.nanoTime();
+            for (int i = 0; i < 20 && (i < 2 || System.nanoTime() - warmUpStart < WARM_UP_MS * 1_000_000L); i++) {
+                device.conv2d(x, w, b, layer.params()).close();
+                device.synchronize();
+            }
+            for (int r = 0; r < runs; r++) {
+                device.synchronize();
+                long cpuStart = processCpuNanos();
+                long start = System.nanoTime();
+                try (Tensor y = device.conv2d(x, w, b, layer.params())) {
+                    device.synchronize();
+                }
+                ms[r] = (System.nanoTime() - start) / 1e6;
+                cpu[r] = cpuStart < 0 ? Double.NaN : (processCpuNanos() - cpuStart) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        Arrays.sort(cpu);
+        return new double[] {ms[runs / 2], cpu[runs / 2]};
+    }
+
+    /** CPU time of all threads of this process in ns (from Linux /proc), or -1 where that is unavailable. */
+    private static long processCpuNanos() {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return -1;
+        }
+        long sum = 0;
+        for (File task : tasks) {
+            try {
+                sum += Long.parseLong(Files.readString(task.toPath().resolve("schedstat")).trim().split(" ")[0]);
+            } catch (IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return sum;
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
             v[i] = rnd.nextFloat() * 2 - 1;
         }
         return v;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 }

@@ -6,114 +6,105 @@ import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
 
 /**
- * Launches {@code conv.cl} and {@code gemm.cl}. conv2d packs the weights ({@code pack_conv_weights}; callers that
- * run a layer often pack once with {@link ClConvWeights}), materialises the zero padding when the kernel would
- * otherwise read outside the input ({@code pad_conv_input}), then runs {@code conv2d_rows} (stride 1, rows long
- * enough for its pixel vectors) or else {@code conv2d_tiled}. A 1x1 stride-1
- * convolution without padding runs as a GEMM over each image's flattened pixels and reads the input in place
- * whenever the pixel tile divides H*W. linear runs {@code linear_nt} straight on x and W.
+ * Forward conv2d and linear on OpenCL ({@code conv.cl}, whose header explains the kernels): conv2d is a
+ * register-blocked implicit GEMM without local memory on an input staged with zero padding and split into
+ * stride phases ({@link ConvStaging}; 1x1 stride-1 convs read x directly, a plain GEMM). linear streams the
+ * weights for small batches and runs as a 1x1 conv2d on x^T for large ones. Tile sizes per device come from
+ * {@link ConvKernelParams}.
  */
 final class ClConv {
-    static final String CONV_FILE = "conv.cl";
-    private static final String GEMM_FILE = "gemm.cl";
-    /**
-     * conv2d_rows (stride 1) runs when at most this share of its pixels falls past the row ends; otherwise
-     * conv2d_tiled, whose tiles fit short rows exactly (7x7 maps: 16-pixel vectors would waste 9 of 16).
-     */
-    private static final double MAX_ROW_WASTE = 0.125;
+    private static final String FILE = "conv.cl";
 
     private ClConv() {
     }
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p) {
-        Shape ys = OpShapes.conv2d(x, weight, bias, p);
-        ConvKernelParams params = ConvKernelParams.forDevice(d.info());
-        try (Tensor packed = packWeights(d, weight, params)) {
-            return conv2dPacked(d, x, packed, weight.shape(), bias, p, ys, params);
-        }
-    }
-
-    /** Weights (O,C,KH,KW) in the layout of {@code conv2d_tiled} for {@code params.tileOc()}. */
-    static Tensor packWeights(ClDevice d, Tensor weight, ConvKernelParams params) {
-        Shape ws = weight.shape();
-        int outChannels = ws.dim(0);
-        int depth = ws.size(1, 4);
-        int blocks = ceilDiv(outChannels, params.tileOc());
-        Tensor packed = d.allocate(Shape.of(blocks, depth, params.tileOc()));
-        d.kernel(CONV_FILE, "pack_conv_weights", params.packOptions())
-                .launch(new long[] {depth, blocks}, null, weight, packed, outChannels, depth, blocks);
-        return packed;
-    }
-
-    /**
-     * The convolution of {@code x} with weights already packed by {@link #packWeights} from a weight of shape
-     * {@code ws}; {@code ys} is the checked output shape.
-     */
-    static Tensor conv2dPacked(ClDevice d, Tensor x, Tensor packed, Shape ws, Tensor bias, Conv2dParams p,
-                               Shape ys, ConvKernelParams params) {
-        Shape xs = x.shape();
-        int kh = ws.dim(2);
-        int kw = ws.dim(3);
-        boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0
-                && p.padW() == 0;
-        // The geometry the kernel sees: a pointwise conv is one row of H*W pixels per image.
-        int srcH = pointwise ? 1 : xs.dim(2);
-        int srcW = pointwise ? xs.dim(2) * xs.dim(3) : xs.dim(3);
-        int rows = pointwise ? 1 : ys.dim(2);
-        int cols = pointwise ? ys.dim(2) * ys.dim(3) : ys.dim(3);
-        Conv2dParams kp = pointwise ? Conv2dParams.of(1, 0) : p;
-        boolean rowsKernel = kp.strideW() == 1 && rowWaste(cols, params.rowPx()) <= MAX_ROW_WASTE;
-        int pixels = rowsKernel ? params.rowPx() : params.tilePxFor(cols);
-        int tilesW = ceilDiv(cols, pixels);
-        int needH = (rows - 1) * kp.strideH() + (kh - 1) * kp.dilationH() + 1;
-        int needW = (tilesW * pixels - 1) * kp.strideW() + (kw - 1) * kp.dilationW() + 1;
-        boolean inPlace = kp.padH() == 0 && kp.padW() == 0 && srcH >= needH && srcW >= needW;
-        int n = xs.dim(0);
-        int channels = xs.dim(1);
-        Tensor in = inPlace ? x : padInput(d, params.packOptions(), x, n * channels, srcH, srcW, needH, needW, kp);
-        int inH = inPlace ? srcH : needH;
-        int inW = inPlace ? srcW : needW;
-        int outChannels = ws.dim(0);
-        Tensor y = d.allocate(ys);
-        d.kernel(CONV_FILE, rowsKernel ? "conv2d_rows" : "conv2d_tiled", params.convOptions(kh, kw, kp, pixels)).launch(
-                new long[] {(long) rows * tilesW, ceilDiv(outChannels, params.tileOc()), n}, null,
-                in, packed, bias == null ? packed : bias, y, channels, inH, inW, outChannels, rows, cols, tilesW,
-                bias == null ? 0 : 1);
-        if (!inPlace) {
-            in.close(); // freed once the queued conv has read it
-        }
-        return y;
-    }
-
-    /** The input (planes of srcH x srcW) shifted by the padding into a zero frame of needH x needW. */
-    private static Tensor padInput(ClDevice d, String options, Tensor x, int planes, int srcH, int srcW, int needH,
-                                   int needW,
-                                   Conv2dParams p) {
-        Tensor padded = d.allocate(Shape.of(planes, needH, needW));
-        d.kernel(CONV_FILE, "pad_conv_input", options).launch(new long[] {needW, needH, planes}, null,
-                x, padded, srcH, srcW, needH, needW, p.padH(), p.padW(), planes);
-        return padded;
+        return conv2d(d, x, weight, bias, p, ConvKernelParams.forDevice(d.info()));
     }
 
     static Tensor linear(ClDevice d, Tensor x, Tensor weight, Tensor bias) {
-        Shape ys = OpShapes.linear(x, weight, bias);
-        ConvKernelParams params = ConvKernelParams.forDevice(d.info());
-        int n = ys.dim(0);
-        int features = ys.dim(1);
+        return linear(d, x, weight, bias, ConvKernelParams.forDevice(d.info()));
+    }
+
+    // ---- the same with explicit parameters (for tests and tuning) ---------------------------------------------
+
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, ConvKernelParams kp) {
+        Shape ys = OpShapes.conv2d(x, weight, bias, p);
+        Shape xs = x.shape();
+        int planes = xs.dim(0) * xs.dim(1);
+        ConvStaging s = ConvStaging.of(xs, weight.shape(), p, kp.tilePx());
         Tensor y = d.allocate(ys);
-        d.kernel(GEMM_FILE, "linear_nt", params.linearOptions()).launch(
-                new long[] {ceilDiv(n, params.tileN()), ceilDiv(features, params.tileM())}, null,
-                x, weight, bias == null ? weight : bias, y, n, x.shape().dim(1), features, bias == null ? 0 : 1);
+        if (s.direct()) {
+            runConv(d, kp, x, weight, bias, y, s);
+            return y;
+        }
+        // released right after queuing: OpenCL keeps the memory until the kernels using it have run
+        try (Tensor staged = d.allocate(Shape.of(planes, s.phases(), s.plane()))) {
+            d.kernel(FILE, "stage_input", kp.defines()).launch(
+                    kp.global(ceilDiv(s.plane(), s.cols()), s.phases(), planes),
+                    kp.local(3), x, staged, planes, xs.dim(2), xs.dim(3), p.strideH(), p.strideW(),
+                    p.padH(), p.padW(), s.phasesH(), s.phasesW(), s.cols(), s.plane());
+            runConv(d, kp, staged, weight, bias, y, s);
+        }
         return y;
     }
 
-    /** The share of a row's last conv2d_rows tile that is computed past its end. */
-    private static double rowWaste(int cols, int rowPx) {
-        int tiles = ceilDiv(cols, rowPx);
-        return (tiles * rowPx - cols) / (double) (tiles * rowPx);
+    /** Queues conv.cl's conv2d: y (N,O,OH,OW) from the staged input xs and weight (O,C,KH,KW). */
+    private static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Tensor bias, Tensor y,
+                                ConvStaging s) {
+        Shape ys = y.shape();
+        int taps = s.tapOffsets().length;
+        try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
+            long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()), ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()),
+                    ys.dim(0));
+            d.kernel(FILE, "conv2d", kp.defines()).launch(global, kp.local(global.length), xs, weight,
+                    bias != null ? bias : weight, tapOffsets, y, weight.shape().dim(1), ys.dim(1), taps,
+                    s.channelStride(), s.cols(), ys.dim(2), ys.dim(3), bias != null ? 1 : 0);
+        }
     }
 
-    static int ceilDiv(int a, int b) {
+    static Tensor linear(ClDevice d, Tensor x, Tensor weight, Tensor bias, ConvKernelParams kp) {
+        Shape ys = OpShapes.linear(x, weight, bias);
+        int n = ys.dim(0);
+        int m = ys.dim(1);
+        int k = x.shape().dim(1);
+        Tensor y = d.allocate(ys);
+        if (n < kp.linearGemmBatch()) {
+            long[] global = kp.global(ceilDiv(n, kp.linearTileN()), ceilDiv(m, kp.linearTileM()));
+            d.kernel(FILE, "linear", kp.defines()).launch(global, kp.local(global.length),
+                    x, weight, bias != null ? bias : weight, y, n, m, k, bias != null ? 1 : 0);
+            return y;
+        }
+        // y^T (M, 1, N) = conv2d of x^T as one image of K channels and one row of N pixels (a row of at least
+        // TILE_PX, zero-padded, so that the conv reads it directly) with weight (M, K) as 1x1 filters
+        int row = Math.max(n, kp.tilePx());
+        ConvStaging asConv = new ConvStaging(true, n, 1, 1, row, new int[] {0});
+        try (Tensor xt = d.allocate(Shape.of(k, row));
+             Tensor yt = d.allocate(Shape.of(1, m, 1, n))) {
+            transpose(d, kp, x, xt, n, k, row);
+            runConv(d, kp, xt, weight, bias, yt, asConv);
+            transpose(d, kp, yt, y, m, n, m);
+        }
+        return y;
+    }
+
+    /** out (cols, padded) = in (rows, cols)^T with zero columns rows .. padded-1. */
+    private static void transpose(ClDevice d, ConvKernelParams kp, Tensor in, Tensor out, int rows, int cols,
+                                  int padded) {
+        long[] global = kp.global(cols);
+        d.kernel(FILE, "transpose", kp.defines()).launch(global, kp.local(global.length), in, out, rows, cols, padded);
+    }
+
+    /** Ints carried bit for bit in a float tensor (the kernel reads the buffer as int). */
+    private static float[] intBits(int[] values) {
+        float[] bits = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.intBitsToFloat(values[i]);
+        }
+        return bits;
+    }
+
+    private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
 }

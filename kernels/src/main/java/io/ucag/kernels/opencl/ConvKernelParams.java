@@ -1,129 +1,127 @@
 package io.ucag.kernels.opencl;
 
-import io.ucag.runtime.ops.Conv2dParams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Locale;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
- * Tile sizes of {@code conv.cl} ({@code TILE_OC}, {@code TILE_PX}) and {@code gemm.cl} ({@code TILE_M},
- * {@code TILE_N}, {@code VEC_K}); rendered as {@code -D} build options. Per device: the {@code default} entries of
- * {@code conv-tuning.properties}, then entries whose selector occurs in the device's description, then system
- * properties {@code ucag.opencl.conv.<name>}. Device selectors apply in sorted order (a later one wins).
+ * Tile sizes of {@code conv.cl} (named as its {@code #define}s) and two launch choices of {@link ClConv}. The
+ * launch geometry depends on them, so they are always passed explicitly ({@link #defines()}). Tuned values per
+ * OpenCL device name live in {@code conv_tuning.properties} beside the kernel, with a {@code default} entry for
+ * other devices.
  *
- * @param tileOc output channels per conv work item, the accumulator vector width (4, 8, 16)
- * @param tilePx the most consecutive output pixels per work item of conv2d_tiled (1..16); fewer for short rows
- * @param rowPx  consecutive output pixels per work item of conv2d_rows (stride-1 fast path), a vector (4, 8, 16)
- * @param tileM  output features per linear work item (1..8)
- * @param tileN  input rows per linear work item (1..8)
- * @param vecK   partial-sum vector width of linear along k (4, 8, 16)
+ * @param tileOc         TILE_OC: conv2d output channels per work item (1, 2, 4, 8, 16)
+ * @param tilePx         TILE_PX: conv2d output pixels per work item, one vector (4, 8, 16)
+ * @param linearTileM    LINEAR_TILE_M: linear output features per work item (1 .. 16)
+ * @param linearTileN    LINEAR_TILE_N: linear batch rows per work item (1 .. 16)
+ * @param linearVector   LINEAR_VECTOR: linear values of k per vector load (4, 8, 16)
+ * @param linearGemmBatch LINEAR_GEMM_BATCH: from this batch size on, linear runs as a 1x1 conv2d on x^T
+ *                       (compute-bound), below it as the streaming dot-product kernel (>= 1)
+ * @param groupSize      GROUP_SIZE: work items per work-group along dimension 0 of every launch (1 or more),
+ *                       or 0 to let the driver choose. PoCL's CPU devices want 1: their own choice can make so
+ *                       few groups that one core does all the work
  */
-public record ConvKernelParams(int tileOc, int tilePx, int rowPx, int tileM, int tileN, int vecK) {
-    private static final String RESOURCE = ClProgramCache.RESOURCE_DIR + "conv-tuning.properties";
-    private static final String SYSTEM_PREFIX = "ucag.opencl.conv.";
-    private static final Map<String, ConvKernelParams> BY_DEVICE = new ConcurrentHashMap<>();
+record ConvKernelParams(int tileOc, int tilePx, int linearTileM, int linearTileN, int linearVector,
+                        int linearGemmBatch, int groupSize) {
+    static final String RESOURCE = "conv_tuning.properties";
+    private static final Map<String, ConvKernelParams> TUNED = load();
 
-    public ConvKernelParams {
-        requireVectorWidth("tileOc", tileOc);
-        requireVectorWidth("vecK", vecK);
-        requireVectorWidth("rowPx", rowPx);
-        requireRange("tilePx", tilePx, 16);
-        requireRange("tileM", tileM, 8);
-        requireRange("tileN", tileN, 8);
-    }
-
-    /** The parameters for a device (memoised per device description). */
-    public static ConvKernelParams forDevice(ClDeviceInfo info) {
-        return BY_DEVICE.computeIfAbsent(info.description(), ConvKernelParams::load);
-    }
-
-    /**
-     * Pixels per conv work item for rows of {@code width} output pixels: rows split into equal tiles of at most
-     * {@link #tilePx}, so a 7-pixel row is one tile of 7 rather than 8 with one wasted.
-     */
-    public int tilePxFor(int width) {
-        int tiles = (width + tilePx - 1) / tilePx;
-        return (width + tiles - 1) / tiles;
-    }
-
-    /** Build options of conv.cl for one kernel geometry and {@code pixels} per conv2d_tiled work item. */
-    String convOptions(int kernelH, int kernelW, Conv2dParams p, int pixels) {
-        return packOptions() + " -DTILE_PX=" + pixels + " -DROW_PX=" + rowPx + " -DKH=" + kernelH + " -DKW=" + kernelW
-                + " -DSTRIDE_H=" + p.strideH() + " -DSTRIDE_W=" + p.strideW()
-                + " -DDIL_H=" + p.dilationH() + " -DDIL_W=" + p.dilationW();
-    }
-
-    /** Build options of conv.cl's weight packing. */
-    String packOptions() {
-        return "-DTILE_OC=" + tileOc;
-    }
-
-    /** Build options of gemm.cl. */
-    String linearOptions() {
-        return "-DTILE_M=" + tileM + " -DTILE_N=" + tileN + " -DVEC_K=" + vecK;
-    }
-
-    private static ConvKernelParams load(String description) {
-        Properties table = new Properties();
-        try (InputStream in = ConvKernelParams.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("opencl: " + RESOURCE + " is missing from the class path");
-            }
-            table.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("opencl: cannot read " + RESOURCE, e);
+    ConvKernelParams {
+        if (tileOc != 1 && tileOc != 2 && tileOc != 4 && tileOc != 8 && tileOc != 16) {
+            throw new IllegalArgumentException("TILE_OC must be 1, 2, 4, 8 or 16, got " + tileOc);
         }
-        String device = description.toLowerCase(Locale.ROOT);
-        Properties chosen = new Properties();
-        apply(table, chosen, selector -> selector.equals("default"));
-        apply(table, chosen, selector -> !selector.equals("default") && device.contains(selector));
-        for (String name : new String[] {"tileOc", "tilePx", "rowPx", "tileM", "tileN", "vecK"}) {
-            String override = System.getProperty(SYSTEM_PREFIX + name);
-            if (override != null) {
-                chosen.setProperty(name, override);
-            }
+        if (tilePx != 4 && tilePx != 8 && tilePx != 16) {
+            throw new IllegalArgumentException("TILE_PX must be 4, 8 or 16, got " + tilePx);
         }
-        return new ConvKernelParams(value(chosen, "tileOc"), value(chosen, "tilePx"), value(chosen, "rowPx"),
-                value(chosen, "tileM"), value(chosen, "tileN"), value(chosen, "vecK"));
-    }
-
-    /** Copies the entries whose selector (the key before its last dot) passes {@code applies}, in key order. */
-    private static void apply(Properties table, Properties chosen, Predicate<String> applies) {
-        for (String key : new TreeSet<>(table.stringPropertyNames())) {
-            int dot = key.lastIndexOf('.');
-            if (dot > 0 && applies.test(key.substring(0, dot).toLowerCase(Locale.ROOT))) {
-                chosen.setProperty(key.substring(dot + 1), table.getProperty(key));
-            }
+        if (linearTileM < 1 || linearTileM > 16 || linearTileN < 1 || linearTileN > 16) {
+            throw new IllegalArgumentException("LINEAR_TILE_M and LINEAR_TILE_N must be in 1..16, got "
+                    + linearTileM + " and " + linearTileN);
+        }
+        if (linearVector != 4 && linearVector != 8 && linearVector != 16) {
+            throw new IllegalArgumentException("LINEAR_VECTOR must be 4, 8 or 16, got " + linearVector);
+        }
+        if (linearGemmBatch < 1) {
+            throw new IllegalArgumentException("LINEAR_GEMM_BATCH must be >= 1, got " + linearGemmBatch);
+        }
+        if (groupSize < 0) {
+            throw new IllegalArgumentException("GROUP_SIZE must be >= 0, got " + groupSize);
         }
     }
 
-    private static int value(Properties p, String name) {
-        String v = p.getProperty(name);
+    /** The tuned parameters for a device (by its CL_DEVICE_NAME), or the {@code default} entry. */
+    static ConvKernelParams forDevice(ClDeviceInfo info) {
+        ConvKernelParams tuned = TUNED.get(info.deviceName());
+        return tuned != null ? tuned : TUNED.get("default");
+    }
+
+    /** Parses {@code TILE_OC=8 TILE_PX=16 ...}: every parameter, by its name above, in any order. */
+    static ConvKernelParams parse(String definitions) {
+        Map<String, Integer> values = new HashMap<>();
+        for (String token : definitions.trim().split("\\s+")) {
+            String[] nameValue = token.split("=", 2);
+            if (nameValue.length != 2) {
+                throw new IllegalArgumentException("conv kernel parameters: expected NAME=value, got '" + token + "'");
+            }
+            values.put(nameValue[0], Integer.parseInt(nameValue[1]));
+        }
+        return new ConvKernelParams(require(values, "TILE_OC"), require(values, "TILE_PX"),
+                require(values, "LINEAR_TILE_M"), require(values, "LINEAR_TILE_N"), require(values, "LINEAR_VECTOR"),
+                require(values, "LINEAR_GEMM_BATCH"), require(values, "GROUP_SIZE"));
+    }
+
+    /** The OpenCL build options of conv.cl, e.g. {@code -DTILE_OC=8 -DTILE_PX=16 ...}. */
+    String defines() {
+        return "-DTILE_OC=" + tileOc + " -DTILE_PX=" + tilePx + " -DLINEAR_TILE_M=" + linearTileM
+                + " -DLINEAR_TILE_N=" + linearTileN + " -DLINEAR_VECTOR=" + linearVector;
+    }
+
+    /** The local size of a launch over {@code dimensions} dimensions, or null for the driver's choice. */
+    long[] local(int dimensions) {
+        if (groupSize == 0) {
+            return null;
+        }
+        long[] local = new long[dimensions];
+        java.util.Arrays.fill(local, 1);
+        local[0] = groupSize;
+        return local;
+    }
+
+    /** {@code global} with dimension 0 rounded up to a multiple of the group size (kernels skip the extra). */
+    long[] global(long... global) {
+        if (groupSize > 1) {
+            global[0] = (global[0] + groupSize - 1) / groupSize * groupSize;
+        }
+        return global;
+    }
+
+    private static int require(Map<String, Integer> values, String name) {
+        Integer v = values.get(name);
         if (v == null) {
-            throw new IllegalStateException("opencl: " + RESOURCE + " sets no default." + name);
+            throw new IllegalArgumentException("conv kernel parameters: " + name + " is missing");
         }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException("opencl: conv tuning value " + name + "=" + v + " is not an integer", e);
-        }
+        return v;
     }
 
-    private static void requireVectorWidth(String name, int v) {
-        if (v != 4 && v != 8 && v != 16) {
-            throw new IllegalArgumentException("ConvKernelParams: " + name + " must be 4, 8 or 16, got " + v);
+    private static Map<String, ConvKernelParams> load() {
+        Properties properties = new Properties();
+        try (InputStream in = ConvKernelParams.class.getResourceAsStream(ClProgramCache.RESOURCE_DIR + RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + ClProgramCache.RESOURCE_DIR + RESOURCE);
+            }
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    private static void requireRange(String name, int v, int max) {
-        if (v < 1 || v > max) {
-            throw new IllegalArgumentException("ConvKernelParams: " + name + " must be in 1.." + max + ", got " + v);
+        Map<String, ConvKernelParams> byDevice = new HashMap<>();
+        for (String device : properties.stringPropertyNames()) {
+            byDevice.put(device, parse(properties.getProperty(device)));
         }
+        if (!byDevice.containsKey("default")) {
+            throw new IllegalStateException(RESOURCE + " has no 'default' entry");
+        }
+        return Map.copyOf(byDevice);
     }
 }

@@ -1,207 +1,225 @@
-// conv.cl -- 2-D convolution (F.conv2d, groups = 1) as a register-blocked implicit GEMM without local memory.
+// conv.cl -- forward conv2d (groups = 1) and linear with PyTorch's semantics (F.conv2d, F.linear).
 //
-// Kernels
-//   pack_conv_weights  weight (O,C,KH,KW) -> packed (ceil(O/TILE_OC), C*KH*KW, TILE_OC): for each block of
-//                      TILE_OC output channels and each tap k = (c*KH + ky)*KW + kx, the block's TILE_OC weights
-//                      are contiguous (one vector load). Channels past O are zero.
-//   pad_conv_input     input (N,C,H,W) -> (N,C,HP,WP): the input shifted by (pad_h, pad_w) into a zero frame, so
-//                      that conv2d_tiled reads every tap without a bounds check.
-//   conv2d_tiled       output (N,O,HO,WO). One work item computes TILE_OC output channels x TILE_PX consecutive
-//                      output pixels of one row: TILE_PX accumulator vectors of TILE_OC floats stay in registers;
-//                      per tap it loads one weight vector and broadcasts TILE_PX input values into fused
-//                      multiply-adds. On PoCL (CPU) this reaches 80-95 GFLOP/s on ResNet-50's 3x3 layers
-//                      (ConvBenchmark); local-memory tiling, whose barriers split each work-group, measured ~20x
-//                      slower on the same device.
-//                      Global size: (HO * ceil(WO/TILE_PX), ceil(O/TILE_OC), N).
-//   conv2d_rows        the same for STRIDE_W == 1 (fast path), vectorised along the row instead: one work item
-//                      computes TILE_OC output channels x ROW_PX consecutive pixels as TILE_OC vectors of ROW_PX
-//                      floats; per tap one unaligned vector load of the input row and TILE_OC broadcast weights,
-//                      and whole-vector stores (conv2d_tiled scatters its channel vectors when storing, which
-//                      dominates when C*KH*KW is small: 1x1 64->256 at 56x56 went from ~43 to ~80 GFLOP/s).
-//                      Global size: (HO * ceil(WO/ROW_PX), ceil(O/TILE_OC), N).
+// conv2d is an implicit GEMM, y (O x pixels) = w (O x C*KH*KW) * (input gathered by taps), without local memory
+// (on PoCL's CPU devices local tiles and their barriers cost far more than they save). A work item keeps
+// TILE_OC output channels x TILE_PX output pixels in registers, TILE_OC vectors of TILE_PX lanes; its inner
+// loop per tap is one unconditional vector load of the input and TILE_OC FMAs with a broadcast weight. For
+// that, the TILE_PX pixels of a tap must be consecutive floats whatever the stride, padding and dilation, so
+// the host first stages the input (one cheap pass, skipped for 1x1 stride-1 unpadded convs):
+//   stage_input   xs (N*C, PHASES_H*PHASES_W, PLANE): x with its padding made of zeros and each plane split into
+//                 stride phases, rows of COLS values: xs[p, ph*PHASES_W + pw, r*COLS + j] =
+//                 x[p, r*SH + ph - PH, j*SW + pw - PW], 0 outside x. Output pixel (oy, ox) at tap (ky, kx)
+//                 reads phase ((ky*DH) % SH, (kx*DW) % SW) at r*COLS + j = (oy*COLS + ox) + (ky*DH / SH)*COLS
+//                 + kx*DW / SW: a flat pixel index q = oy*COLS + ox plus a per-tap constant, so TILE_PX
+//                 consecutive q are one vector load. The COLS - OW columns ox >= OW of each grid row are
+//                 computed and dropped. PLANE = max(OH*COLS, TILE_PX) + the largest tap offset keeps every
+//                 load inside its plane. A phase no tap reads is not staged (PHASES_H = 1 when DH % SH == 0 or
+//                 KH == 1, e.g. a 1x1 stride-2 conv stages one phase). Work item: one staged row.
+//                 Global size (ceil(PLANE / COLS), PHASES_H*PHASES_W, N*C).
+//                 For 1x1 stride-1 unpadded convs with OH*OW >= TILE_PX, x itself is the staged input (COLS = W,
+//                 PLANE = H*W, one phase).
+//   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q]
+//                 (+ b[o]), summed in (c, ky, kx) order; taps_g holds each tap's offset within one channel's
+//                 staged block (phase*PLANE + row offset*COLS + column offset). Weights are read in place: each
+//                 of the TILE_OC filters is one sequential stream, which was faster than a per-call repacking
+//                 pass into a (C*KH*KW, O) layout. Work item: channels o0 .. o0+TILE_OC-1 (past O: the last
+//                 filter again, not stored) x pixels q0 .. q0+TILE_PX-1 of one image (the last tile of an
+//                 image moves back to end at OH*COLS; its overlap with the previous tile is written twice with
+//                 the same values). Channel tiles run fastest: the tiles of one pixel block share its input in
+//                 cache. Global size (ceil(O / TILE_OC), ceil(OH*COLS / TILE_PX), N).
 //
-// Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w. Packed weight of output channel o and tap k at
-// ((o/TILE_OC)*K + k)*TILE_OC + o%TILE_OC with K = C*KH*KW.
+// linear y (N,M) = x (N,K) * w (M,K)^T (+ b) has two forms:
+//   linear        small batches, bandwidth-bound on w: a work item streams LINEAR_TILE_M weight rows once for
+//                 LINEAR_TILE_N batch rows, LINEAR_VECTOR values of k per load, summed per lane and then across
+//                 lanes (then the K % LINEAR_VECTOR tail). Rows past M or N repeat the last one, not stored.
+//                 Global size (ceil(N / LINEAR_TILE_N), ceil(M / LINEAR_TILE_M)).
+//   transpose     out (S, RP) = in (R, S)^T, zero columns R .. RP-1. Global size (S). With it, a large batch
+//                 runs conv2d as a 1x1 conv: x^T (K, N) is the staged input (C = K, one row of N pixels) and
+//                 y^T (M, N) comes back transposed.
 //
-// Preconditions of conv2d_tiled, ensured by the launcher (ClConv): the (padded) input it reads holds every tap of
-// every pixel of every tile, including the pixels past WO in a row's last tile (computed, never stored):
-//   HP >= (HO-1)*STRIDE_H + (KH-1)*DIL_H + 1   and   WP >= (ceil(WO/TILE_PX)*TILE_PX - 1)*STRIDE_W + (KW-1)*DIL_W + 1
-// (conv2d_rows: ROW_PX in place of TILE_PX).
-// A 1x1 stride-1 convolution without padding is run as one image row of H*W pixels (HO = 1, WO = H*W), a plain
-// GEMM that needs no padded copy when the work item's pixel count divides H*W.
+// Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl); weight (O,C,KH,KW) alike,
+// i.e. (O, C*KH*KW) row-major with k = (c*KH + ky)*KW + kx. Matrices are row-major. Geometry comes as kernel
+// arguments.
 
 #ifndef TILE_OC
-#define TILE_OC 16 // output channels per work item = accumulator vector width (4, 8, 16)
+#define TILE_OC 8          // conv2d: output channels per work item (1, 2, 4, 8, 16)
 #endif
 #ifndef TILE_PX
-#define TILE_PX 8 // consecutive output pixels of one row per work item (1..16)
+#define TILE_PX 16         // conv2d: output pixels per work item, one vector (4, 8, 16)
 #endif
-#ifndef ROW_PX
-#define ROW_PX 16 // conv2d_rows: consecutive output pixels per work item = row vector width (4, 8, 16)
+#ifndef LINEAR_TILE_M
+#define LINEAR_TILE_M 4    // linear: output features per work item (1 .. 16)
 #endif
-#ifndef KH
-#define KH 3 // kernel height (>= 1); compile-time so that the tap loops unroll
+#ifndef LINEAR_TILE_N
+#define LINEAR_TILE_N 4    // linear: batch rows per work item (1 .. 16)
 #endif
-#ifndef KW
-#define KW 3 // kernel width (>= 1)
-#endif
-#ifndef STRIDE_H
-#define STRIDE_H 1 // vertical stride (>= 1)
-#endif
-#ifndef STRIDE_W
-#define STRIDE_W 1 // horizontal stride (>= 1)
-#endif
-#ifndef DIL_H
-#define DIL_H 1 // vertical dilation (>= 1)
-#endif
-#ifndef DIL_W
-#define DIL_W 1 // horizontal dilation (>= 1)
+#ifndef LINEAR_VECTOR
+#define LINEAR_VECTOR 16   // linear: values of k per load (4, 8, 16)
 #endif
 
-// Derived: the accumulator vector type and its load, e.g. float16 / vload16.
-#define CONCAT_(a, b) a##b
-#define CONCAT(a, b) CONCAT_(a, b)
-#define realv CONCAT(float, TILE_OC)
-#define vload_realv CONCAT(vload, TILE_OC)
-#define realpx CONCAT(float, ROW_PX)
-#define vload_realpx CONCAT(vload, ROW_PX)
-#define vstore_realpx CONCAT(vstore, ROW_PX)
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define pixelV CAT(float, TILE_PX)          // TILE_PX pixels
+#define vloadPx CAT(vload, TILE_PX)
+#define vstorePx CAT(vstore, TILE_PX)
+#define linearV CAT(float, LINEAR_VECTOR)   // LINEAR_VECTOR consecutive k
+#define vloadK CAT(vload, LINEAR_VECTOR)
+#define vstoreK CAT(vstore, LINEAR_VECTOR)
 
-__kernel void pack_conv_weights(__global const float* restrict weight_g, __global float* restrict packed_g,
-                                const int O, const int K, const int blocks) {
-    const int k = get_global_id(0);
-    const int block = get_global_id(1);
-    GUARD(k, K);
-    GUARD(block, blocks);
-    __global float* dst = packed_g + ((size_t)block * K + k) * TILE_OC;
-    for (int j = 0; j < TILE_OC; j++) {
-        const int o = block * TILE_OC + j;
-        dst[j] = o < O ? weight_g[(size_t)o * K + k] : 0.0f;
+// Loops over register tiles are unrolled so that their arrays live in registers, not on the stack.
+#define UNROLL _Pragma("unroll")
+
+// ---- staging -------------------------------------------------------------------------------------------
+
+__kernel void stage_input(__global const float* x_g, __global float* xs_g, const int planes, const int H,
+                          const int W, const int SH, const int SW, const int PH, const int PW, const int phasesH,
+                          const int phasesW, const int cols, const int plane) {
+    const int r = get_global_id(0);
+    const int phase = get_global_id(1);
+    const int p = get_global_id(2);
+    if (r * cols >= plane || phase >= phasesH * phasesW || p >= planes) {
+        return;
+    }
+    const int h = r * SH + phase / phasesW - PH;
+    const int w0 = phase % phasesW - PW; // column j reads w0 + j*SW
+    const int end = min(cols, plane - r * cols);
+    __global float* row_p = xs_g + ((size_t)p * phasesH * phasesW + phase) * plane + r * cols;
+    if (h < 0 || h >= H) {
+        for (int j = 0; j < end; j++) {
+            row_p[j] = 0.0f;
+        }
+        return;
+    }
+    __global const float* x_row = x_g + ((size_t)p * H + h) * W;
+    for (int j = 0; j < end; j++) {
+        const int w = w0 + j * SW;
+        row_p[j] = w >= 0 && w < W ? x_row[w] : 0.0f;
     }
 }
 
-__kernel void pad_conv_input(__global const float* restrict in_g, __global float* restrict padded_g,
-                             const int H, const int W, const int HP, const int WP, const int pad_h, const int pad_w,
-                             const int planes) {
-    const int x = get_global_id(0);
-    const int y = get_global_id(1);
-    const int plane = get_global_id(2);
-    GUARD(x, WP);
-    GUARD(y, HP);
-    GUARD(plane, planes);
-    const int iy = y - pad_h;
-    const int ix = x - pad_w;
-    const bool inside = iy >= 0 && iy < H && ix >= 0 && ix < W;
-    padded_g[((size_t)plane * HP + y) * WP + x] = inside ? in_g[((size_t)plane * H + iy) * W + ix] : 0.0f;
+__kernel void transpose(__global const float* in_g, __global float* out_g, const int R, const int S,
+                        const int RP) {
+    const int s = get_global_id(0);
+    if (s >= S) {
+        return;
+    }
+    __global float* out_row = out_g + (size_t)s * RP;
+    for (int r = 0; r < RP; r++) {
+        out_row[r] = r < R ? in_g[(size_t)r * S + s] : 0.0f;
+    }
 }
 
-__kernel void conv2d_tiled(__global const float* restrict in_g, __global const float* restrict packed_g,
-                           __global const float* restrict bias_g, __global float* restrict out_g,
-                           const int C, const int HP, const int WP, const int O, const int HO, const int WO,
-                           const int tiles_w, const int has_bias) {
-    const int tile = get_global_id(0);
-    const int block = get_global_id(1);
+// ---- convolution ---------------------------------------------------------------------------------------
+
+__kernel void conv2d(__global const float* xs_g, __global const float* w_g, __global const float* b_g,
+                     __global const int* taps_g, __global float* y_g, const int C, const int O, const int taps,
+                     const int channelStride, const int cols, const int OH, const int OW, const int hasBias) {
+    const int o0 = get_global_id(0) * TILE_OC;
+    const int q0Unclamped = get_global_id(1) * TILE_PX;
     const int n = get_global_id(2);
-    GUARD(tile, HO * tiles_w);
-    const int oy = tile / tiles_w;
-    const int ox0 = (tile - oy * tiles_w) * TILE_PX;
-    const int o0 = block * TILE_OC;
-
-    float bias_p[TILE_OC];
-    for (int j = 0; j < TILE_OC; j++) {
-        bias_p[j] = has_bias && o0 + j < O ? bias_g[o0 + j] : 0.0f;
+    const int pixels = OH * cols; // the flat grid, COLS - OW dropped columns per row
+    if (o0 >= O || q0Unclamped >= pixels) {
+        return;
     }
-    realv acc_p[TILE_PX];
-    const realv bias_v = vload_realv(0, bias_p);
-    #pragma unroll
-    for (int t = 0; t < TILE_PX; t++) {
-        acc_p[t] = bias_v;
+    const int q0 = max(0, min(q0Unclamped, pixels - TILE_PX));
+    const int filter = C * taps;
+    __global const float* w_p[TILE_OC];
+    UNROLL for (int i = 0; i < TILE_OC; i++) {
+        w_p[i] = w_g + (size_t)min(o0 + i, O - 1) * filter;
     }
-
-    __global const float* in_row = in_g + ((size_t)n * C * HP + oy * STRIDE_H) * WP + ox0 * STRIDE_W;
-    __global const float* w_tap = packed_g + (size_t)block * C * KH * KW * TILE_OC;
+    pixelV acc_p[TILE_OC];
+    UNROLL for (int i = 0; i < TILE_OC; i++) {
+        acc_p[i] = (pixelV)(0.0f);
+    }
+    __global const float* x_p = xs_g + (size_t)n * C * channelStride + q0;
+    int k = 0;
     for (int c = 0; c < C; c++) {
-        #pragma unroll
-        for (int ky = 0; ky < KH; ky++) {
-            #pragma unroll
-            for (int kx = 0; kx < KW; kx++) {
-                const realv w = vload_realv(0, w_tap);
-                w_tap += TILE_OC;
-                __global const float* tap = in_row + ky * DIL_H * WP + kx * DIL_W;
-                #pragma unroll
-                for (int t = 0; t < TILE_PX; t++) {
-                    acc_p[t] = fma((realv)(tap[t * STRIDE_W]), w, acc_p[t]);
-                }
+        for (int t = 0; t < taps; t++, k++) {
+            const pixelV xv = vloadPx(0, x_p + taps_g[t]);
+            UNROLL for (int i = 0; i < TILE_OC; i++) {
+                acc_p[i] = fma((pixelV)(w_p[i][k]), xv, acc_p[i]);
             }
         }
-        in_row += (size_t)HP * WP;
+        x_p += channelStride;
     }
-
-    const int valid_px = min(TILE_PX, WO - ox0);
-    const int valid_oc = min(TILE_OC, O - o0);
-    const size_t plane = (size_t)HO * WO;
-    __global float* out_p = out_g + ((size_t)n * O + o0) * plane + (size_t)oy * WO + ox0;
-    #pragma unroll
-    for (int t = 0; t < TILE_PX; t++) {
-        if (t < valid_px) {
-            const float* lanes = (const float*)&acc_p[t];
-            for (int j = 0; j < valid_oc; j++) {
-                out_p[j * plane + t] = lanes[j];
-            }
-        }
+    // where lane t goes in an output plane, or -1 for a dropped column or a lane past the grid
+    const int oy0 = q0 / cols;
+    const int ox0 = q0 - oy0 * cols;
+    const bool contiguous = q0 + TILE_PX <= pixels && (cols == OW || ox0 + TILE_PX <= OW);
+    int dst_p[TILE_PX];
+    UNROLL for (int t = 0; t < TILE_PX; t++) {
+        const int oy = (q0 + t) / cols;
+        const int ox = q0 + t - oy * cols;
+        dst_p[t] = ox < OW && q0 + t < pixels ? oy * OW + ox : -1;
     }
-}
-
-__kernel void conv2d_rows(__global const float* restrict in_g, __global const float* restrict packed_g,
-                          __global const float* restrict bias_g, __global float* restrict out_g,
-                          const int C, const int HP, const int WP, const int O, const int HO, const int WO,
-                          const int tiles_w, const int has_bias) {
-    const int tile = get_global_id(0);
-    const int block = get_global_id(1);
-    const int n = get_global_id(2);
-    GUARD(tile, HO * tiles_w);
-    const int oy = tile / tiles_w;
-    const int ox0 = (tile - oy * tiles_w) * ROW_PX;
-    const int o0 = block * TILE_OC;
-
-    realpx acc_p[TILE_OC];
-    #pragma unroll
-    for (int j = 0; j < TILE_OC; j++) {
-        acc_p[j] = (realpx)(has_bias && o0 + j < O ? bias_g[o0 + j] : 0.0f);
-    }
-
-    __global const float* in_row = in_g + ((size_t)n * C * HP + oy * STRIDE_H) * WP + ox0;
-    __global const float* w_tap = packed_g + (size_t)block * C * KH * KW * TILE_OC;
-    for (int c = 0; c < C; c++) {
-        #pragma unroll
-        for (int ky = 0; ky < KH; ky++) {
-            #pragma unroll
-            for (int kx = 0; kx < KW; kx++) {
-                const realpx v = vload_realpx(0, in_row + ky * DIL_H * WP + kx * DIL_W);
-                #pragma unroll
-                for (int j = 0; j < TILE_OC; j++) {
-                    acc_p[j] = fma((realpx)(w_tap[j]), v, acc_p[j]);
-                }
-                w_tap += TILE_OC;
-            }
-        }
-        in_row += (size_t)HP * WP;
-    }
-
-    const int valid_px = min(ROW_PX, WO - ox0);
-    const int valid_oc = min(TILE_OC, O - o0);
-    const size_t plane = (size_t)HO * WO;
-    __global float* out_p = out_g + ((size_t)n * O + o0) * plane + (size_t)oy * WO + ox0;
-    #pragma unroll
-    for (int j = 0; j < TILE_OC; j++) {
-        if (j < valid_oc) {
-            if (valid_px == ROW_PX) {
-                vstore_realpx(acc_p[j], 0, out_p + j * plane);
+    UNROLL for (int i = 0; i < TILE_OC; i++) {
+        if (o0 + i < O) {
+            const pixelV v = hasBias ? acc_p[i] + (pixelV)(b_g[o0 + i]) : acc_p[i];
+            __global float* y_plane = y_g + ((size_t)n * O + o0 + i) * OH * OW;
+            if (contiguous) {
+                vstorePx(v, 0, y_plane + oy0 * OW + ox0);
             } else {
-                const float* lanes = (const float*)&acc_p[j];
-                for (int t = 0; t < valid_px; t++) {
-                    out_p[j * plane + t] = lanes[t];
+                float lanes_p[TILE_PX];
+                vstorePx(v, 0, lanes_p);
+                UNROLL for (int t = 0; t < TILE_PX; t++) {
+                    if (dst_p[t] >= 0) {
+                        y_plane[dst_p[t]] = lanes_p[t];
+                    }
                 }
+            }
+        }
+    }
+}
+
+// ---- linear --------------------------------------------------------------------------------------------
+
+__kernel void linear(__global const float* x_g, __global const float* w_g, __global const float* b_g,
+                     __global float* y_g, const int N, const int M, const int K, const int hasBias) {
+    const int n0 = get_global_id(0) * LINEAR_TILE_N;
+    const int m0 = get_global_id(1) * LINEAR_TILE_M;
+    if (n0 >= N || m0 >= M) {
+        return;
+    }
+    __global const float* w_p[LINEAR_TILE_M];
+    UNROLL for (int i = 0; i < LINEAR_TILE_M; i++) {
+        w_p[i] = w_g + (size_t)min(m0 + i, M - 1) * K;
+    }
+    __global const float* x_p[LINEAR_TILE_N];
+    UNROLL for (int j = 0; j < LINEAR_TILE_N; j++) {
+        x_p[j] = x_g + (size_t)min(n0 + j, N - 1) * K;
+    }
+    linearV acc_p[LINEAR_TILE_M][LINEAR_TILE_N];
+    UNROLL for (int i = 0; i < LINEAR_TILE_M; i++) {
+        UNROLL for (int j = 0; j < LINEAR_TILE_N; j++) {
+            acc_p[i][j] = (linearV)(0.0f);
+        }
+    }
+    const int kVectors = K / LINEAR_VECTOR;
+    for (int kv = 0; kv < kVectors; kv++) {
+        linearV xv_p[LINEAR_TILE_N];
+        UNROLL for (int j = 0; j < LINEAR_TILE_N; j++) {
+            xv_p[j] = vloadK(kv, x_p[j]);
+        }
+        UNROLL for (int i = 0; i < LINEAR_TILE_M; i++) {
+            const linearV wv = vloadK(kv, w_p[i]);
+            UNROLL for (int j = 0; j < LINEAR_TILE_N; j++) {
+                acc_p[i][j] = fma(wv, xv_p[j], acc_p[i][j]);
+            }
+        }
+    }
+    UNROLL for (int i = 0; i < LINEAR_TILE_M; i++) {
+        UNROLL for (int j = 0; j < LINEAR_TILE_N; j++) {
+            if (m0 + i < M && n0 + j < N) {
+                float lanes_p[LINEAR_VECTOR];
+                vstoreK(acc_p[i][j], 0, lanes_p);
+                float sum = 0.0f;
+                for (int t = 0; t < LINEAR_VECTOR; t++) {
+                    sum += lanes_p[t];
+                }
+                for (int k = kVectors * LINEAR_VECTOR; k < K; k++) {
+                    sum = fma(w_p[i][k], x_p[j][k], sum);
+                }
+                y_g[(size_t)(n0 + j) * M + m0 + i] = hasBias ? sum + b_g[m0 + i] : sum;
             }
         }
     }

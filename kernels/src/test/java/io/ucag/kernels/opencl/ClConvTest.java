@@ -1,9 +1,10 @@
 package io.ucag.kernels.opencl;
 
-import static io.ucag.kernels.OpenClTestSupport.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ucag.kernels.OpenClTestSupport;
 import io.ucag.runtime.Shape;
@@ -11,168 +12,361 @@ import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.java.JavaDevice;
 import io.ucag.runtime.ops.Conv2dParams;
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** OpenCL conv2d and linear == the Java reference on awkward shapes, every geometry parameter and tile tails. */
+/**
+ * OpenCL conv2d and linear against a naive double-precision reference inside this test, on awkward shapes and
+ * every tile size of {@link ConvKernelParams}; plus hand-computed cases and argument errors.
+ */
 class ClConvTest {
-    /** One thread: no pool to shut down, and the CPU is shared with the OpenCL device. */
-    private static final JavaDevice JAVA = new JavaDevice(1);
-    private static final double RTOL = 1e-4;
-    private static final double ATOL = 1e-5;
+    private static final int[] CHANNELS = {1, 3, 7, 13, 64};
+    private static final int[] SIZES = {1, 3, 7, 13, 29};
+    private static final int[][] KERNELS = {{1, 1}, {3, 3}, {7, 7}, {3, 2}};
+    private static final int[] PADDINGS = {0, 1, 3};
+    /** Tile sizes exercised besides the device's tuned ones: every allowed TILE_OC and TILE_PX. */
+    private static final List<ConvKernelParams> TILES = List.of(
+            new ConvKernelParams(1, 4, 1, 1, 4, 1, 1), new ConvKernelParams(2, 8, 3, 2, 8, 3, 1),
+            new ConvKernelParams(4, 16, 4, 4, 16, 100, 3), new ConvKernelParams(8, 8, 2, 5, 16, 5, 1),
+            new ConvKernelParams(16, 16, 7, 1, 8, 2, 2), new ConvKernelParams(8, 16, 4, 4, 16, 8, 1));
+    /** Multiply-adds above which a random case is shrunk, to keep the naive reference fast. */
+    private static final long MAX_MACS = 3_000_000;
 
+    @Property(tries = 120)
+    void conv2dMatchesNaiveReference(@ForAll @IntRange(max = 4) int cIndex, @ForAll @IntRange(max = 4) int oIndex,
+            @ForAll @IntRange(max = 4) int hIndex, @ForAll @IntRange(max = 4) int wIndex,
+            @ForAll @IntRange(max = 3) int kIndex, @ForAll @IntRange(min = 1, max = 3) int batch,
+            @ForAll @IntRange(min = 1, max = 2) int sh, @ForAll @IntRange(min = 1, max = 2) int sw,
+            @ForAll @IntRange(max = 2) int phIndex, @ForAll @IntRange(max = 2) int pwIndex,
+            @ForAll @IntRange(min = 1, max = 2) int dh, @ForAll @IntRange(min = 1, max = 2) int dw,
+            @ForAll boolean withBias, @ForAll @IntRange(max = 6) int tilesIndex, @ForAll long seed) {
+        int c = CHANNELS[cIndex];
+        int o = CHANNELS[oIndex];
+        int[] k = KERNELS[kIndex];
+        Conv2dParams p = new Conv2dParams(sh, sw, PADDINGS[phIndex], PADDINGS[pwIndex], dh, dw);
+        int h = SIZES[hIndex];
+        int w = SIZES[wIndex];
+        if (p.outH(h, k[0]) < 1 || p.outW(w, k[1]) < 1) {
+            return; // kernel larger than the padded image: rejected, see badConvShapesAreRejected
+        }
+        while ((long) batch * o * c * k[0] * k[1] * p.outH(h, k[0]) * p.outW(w, k[1]) > MAX_MACS && o > 1) {
+            o = (o + 1) / 2;
+        }
+        checkConv(Shape.of(batch, c, h, w), Shape.of(o, c, k[0], k[1]), withBias, p, tiles(tilesIndex), seed);
+    }
+
+    /** Awkward geometries collected by hand, with and without bias, on every tile size. */
     @Test
-    void convMatchesJavaOnAwkwardShapes() {
+    void conv2dListedShapesMatchNaiveReference() {
         int[][] cases = {
             // n, c, h, w, o, kh, kw, strideH, strideW, padH, padW, dilH, dilW
             {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1},
-            {1, 3, 7, 7, 13, 3, 3, 1, 1, 1, 1, 1, 1},     // 13 output channels: a partial channel block
+            {1, 3, 7, 7, 13, 3, 3, 1, 1, 1, 1, 1, 1},     // 13 output channels: a partial channel tile
             {2, 13, 13, 13, 7, 3, 3, 2, 2, 1, 1, 1, 1},   // stride 2
-            {3, 7, 9, 13, 17, 1, 1, 1, 1, 0, 0, 1, 1},    // 1x1, 117 pixels: padded copy of the flattened rows
-            {2, 5, 8, 8, 16, 1, 1, 1, 1, 0, 0, 1, 1},     // 1x1, 64 pixels: GEMM on the input in place
-            {2, 6, 14, 14, 9, 1, 1, 2, 2, 0, 0, 1, 1},    // 1x1 stride 2 (ResNet shortcut), in place
-            {2, 3, 29, 31, 20, 7, 7, 2, 2, 3, 3, 1, 1},   // ResNet stem shape
+            {3, 7, 9, 13, 17, 1, 1, 1, 1, 0, 0, 1, 1},    // 1x1, 117 pixels: read in place, last tile overlaps
+            {2, 6, 14, 14, 9, 1, 1, 2, 2, 0, 0, 1, 1},    // 1x1 stride 2 (ResNet shortcut): one phase staged
             {1, 4, 12, 12, 5, 3, 3, 1, 1, 2, 2, 2, 2},    // dilation with padding
             {1, 4, 6, 17, 6, 2, 5, 3, 1, 0, 2, 1, 3},     // rectangular everything
-            {2, 3, 5, 37, 33, 3, 3, 1, 1, 1, 1, 1, 1},    // 37-pixel rows: unequal tiles; 33 channels
-            {1, 2, 10, 18, 3, 3, 3, 1, 1, 0, 0, 1, 1},    // no padding, 16-pixel rows: conv2d_rows in place
+            {2, 3, 5, 37, 33, 3, 3, 1, 1, 1, 1, 1, 1},    // 37-pixel rows; 33 channels
             {1, 3, 4, 4, 2, 5, 5, 1, 1, 2, 2, 1, 1},      // kernel larger than the image
             {1, 70, 5, 5, 40, 3, 3, 1, 1, 1, 1, 1, 1},    // depth 630
-            {2, 3, 15, 30, 18, 3, 3, 1, 1, 1, 1, 1, 1},   // 30-pixel rows: conv2d_rows with a partial last vector
-            {1, 3, 9, 30, 5, 3, 3, 1, 1, 2, 2, 2, 2},     // conv2d_rows with dilation
-            {2, 4, 11, 40, 6, 2, 5, 3, 1, 0, 2, 1, 3},    // conv2d_rows with vertical stride, horizontal dilation
+            {2, 4, 11, 40, 6, 2, 5, 3, 1, 0, 2, 1, 3},    // vertical stride, horizontal dilation
+            {1, 2, 9, 9, 3, 3, 3, 2, 2, 0, 0, 3, 3},      // dilation 3 over stride 2: both phases per axis
         };
-        Random rnd = new Random(11);
-        for (int[] s : cases) {
-            Conv2dParams p = new Conv2dParams(s[7], s[8], s[9], s[10], s[11], s[12]);
-            checkConv(rnd, Shape.of(s[0], s[1], s[2], s[3]), Shape.of(s[4], s[1], s[5], s[6]), p, true);
-            checkConv(rnd, Shape.of(s[0], s[1], s[2], s[3]), Shape.of(s[4], s[1], s[5], s[6]), p, false);
+        for (ConvKernelParams tiles : TILES) {
+            for (int[] s : cases) {
+                Conv2dParams p = new Conv2dParams(s[7], s[8], s[9], s[10], s[11], s[12]);
+                Shape xs = Shape.of(s[0], s[1], s[2], s[3]);
+                Shape ws = Shape.of(s[4], s[1], s[5], s[6]);
+                checkConv(xs, ws, true, p, tiles, s[4]);
+                checkConv(xs, ws, false, p, tiles, s[4] + 1);
+            }
         }
     }
 
-    @Property(tries = 15, seed = "20250611") // fixed seed: the same programs each run hit PoCL's kernel cache
-    void convMatchesJavaOnRandomGeometry(@ForAll @IntRange(min = 1, max = 3) int n,
-            @ForAll @IntRange(min = 1, max = 9) int c, @ForAll @IntRange(min = 1, max = 20) int h,
-            @ForAll @IntRange(min = 1, max = 40) int w, @ForAll @IntRange(min = 1, max = 35) int o,
-            @ForAll @IntRange(min = 1, max = 5) int kh, @ForAll @IntRange(min = 1, max = 5) int kw,
-            @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll @IntRange(min = 0, max = 2) int pad,
-            @ForAll @IntRange(min = 1, max = 2) int dilation, @ForAll boolean bias, @ForAll long seed) {
-        Conv2dParams p = new Conv2dParams(stride, 1 + (stride % 2), pad, pad / 2, dilation, 1);
-        if (p.outH(h, kh) < 1 || p.outW(w, kw) < 1) {
-            return; // the dilated kernel does not fit: both backends reject it (tested below)
+    /** The shapes of the fast paths and their edges: direct 1x1 GEMM, tiles hanging over the pixel grid. */
+    @Test
+    void conv2dFastPathShapesMatchNaiveReference() {
+        Conv2dParams same = Conv2dParams.of(1, 1);
+        Conv2dParams pointwise = Conv2dParams.of(1, 0);
+        for (ConvKernelParams tiles : TILES) {
+            checkConv(Shape.of(2, 64, 14, 14), Shape.of(24, 64, 3, 3), true, same, tiles, 1);
+            checkConv(Shape.of(1, 32, 7, 7), Shape.of(19, 32, 3, 3), false, same, tiles, 2);
+            checkConv(Shape.of(2, 40, 9, 11), Shape.of(33, 40, 1, 1), true, pointwise, tiles, 3);
+            checkConv(Shape.of(3, 5, 1, 3), Shape.of(6, 5, 1, 1), false, pointwise, tiles, 4); // 3 pixels: staged
+            checkConv(Shape.of(2, 3, 4, 4), Shape.of(17, 3, 1, 1), true, pointwise, tiles, 5); // exactly 16 pixels
+            checkConv(Shape.of(2, 3, 29, 29), Shape.of(8, 3, 7, 7), true, Conv2dParams.of(2, 3), tiles, 6);
+            checkConv(Shape.of(1, 8, 13, 13), Shape.of(8, 8, 1, 1), true, Conv2dParams.of(2, 0), tiles, 7);
         }
-        checkConv(new Random(seed), Shape.of(n, c, h, w), Shape.of(o, c, kh, kw), p, bias);
     }
 
+    /** The Java backend as a second oracle, on the device's tuned tiles. */
     @Test
-    void resNetShapesMatchJava() {
-        Random rnd = new Random(3);
-        checkConv(rnd, Shape.of(1, 64, 14, 14), Shape.of(64, 64, 3, 3), Conv2dParams.of(1, 1), true);
-        checkConv(rnd, Shape.of(1, 32, 28, 28), Shape.of(48, 32, 3, 3), Conv2dParams.of(2, 1), false);
-        checkConv(rnd, Shape.of(2, 64, 7, 7), Shape.of(128, 64, 1, 1), Conv2dParams.of(1, 0), true);
-    }
-
-    @Test
-    void prePackedWeightsGiveTheSameResult() {
+    void conv2dAndLinearMatchJavaDevice() {
         ClDevice cl = OpenClTestSupport.device();
         Random rnd = new Random(5);
-        Shape xs = Shape.of(2, 5, 11, 9);
-        Shape ws = Shape.of(19, 5, 3, 3);
-        float[] x = OpenClTestSupport.random(rnd, xs);
-        float[] w = OpenClTestSupport.random(rnd, ws);
-        float[] b = OpenClTestSupport.random(rnd, Shape.of(19));
-        Conv2dParams p = Conv2dParams.of(2, 1);
-        try (TensorScope scope = TensorScope.open();
-             ClConvWeights packed = ClConvWeights.pack(cl, cl.fromArray(ws, w))) {
-            Tensor bc = cl.fromArray(Shape.of(19), b);
-            float[] expected = JAVA.conv2d(JAVA.fromArray(xs, x), JAVA.fromArray(ws, w),
-                    JAVA.fromArray(Shape.of(19), b), p).toArray();
-            for (int i = 0; i < 2; i++) {
-                assertClose("packed conv, run " + i, expected, packed.conv2d(cl.fromArray(xs, x), bc, p).toArray(),
-                        RTOL, ATOL);
+        try (JavaDevice java = new JavaDevice(1); TensorScope scope = TensorScope.open()) {
+            for (int trial = 0; trial < 16; trial++) {
+                int[] k = KERNELS[rnd.nextInt(KERNELS.length)];
+                Conv2dParams p = new Conv2dParams(1 + rnd.nextInt(2), 1 + rnd.nextInt(2), rnd.nextInt(3),
+                        rnd.nextInt(3), 1 + rnd.nextInt(2), 1 + rnd.nextInt(2));
+                Shape xs = Shape.of(1 + rnd.nextInt(3), CHANNELS[rnd.nextInt(4)], 9 + rnd.nextInt(12),
+                        9 + rnd.nextInt(12));
+                Shape ws = Shape.of(CHANNELS[rnd.nextInt(5)], xs.dim(1), k[0], k[1]);
+                if (p.outH(xs.dim(2), k[0]) < 1 || p.outW(xs.dim(3), k[1]) < 1) {
+                    continue;
+                }
+                float[] x = OpenClTestSupport.random(rnd, xs);
+                float[] w = OpenClTestSupport.random(rnd, ws);
+                float[] b = OpenClTestSupport.random(rnd, Shape.of(ws.dim(0)));
+                Tensor expected = java.conv2d(java.fromArray(xs, x), java.fromArray(ws, w),
+                        java.fromArray(Shape.of(b.length), b), p);
+                Tensor actual = cl.conv2d(cl.fromArray(xs, x), cl.fromArray(ws, w), cl.fromArray(Shape.of(b.length), b),
+                        p);
+                assertEquals(expected.shape(), actual.shape());
+                OpenClTestSupport.assertClose("conv2d " + xs + " " + ws + " " + p, expected.toArray(), actual.toArray(),
+                        1e-4, 1e-5);
             }
-            String m = assertThrows(IllegalArgumentException.class,
-                    () -> packed.conv2d(cl.zeros(Shape.of(1, 4, 9, 9)), null, p)).getMessage();
-            assertTrue(m.startsWith("conv2d") && m.contains("(1,4,9,9)") && m.contains("(19,5,3,3)"), m);
+            for (int n : new int[] {1, 5, 8, 19}) {
+                Shape xs = Shape.of(n, 1 + rnd.nextInt(700));
+                Shape ws = Shape.of(1 + rnd.nextInt(40), xs.dim(1));
+                float[] x = OpenClTestSupport.random(rnd, xs);
+                float[] w = OpenClTestSupport.random(rnd, ws);
+                Tensor expected = java.linear(java.fromArray(xs, x), java.fromArray(ws, w), null);
+                Tensor actual = cl.linear(cl.fromArray(xs, x), cl.fromArray(ws, w), null);
+                OpenClTestSupport.assertClose("linear " + xs + " " + ws, expected.toArray(), actual.toArray(), 1e-4,
+                        1e-5);
+            }
         }
     }
 
     @Test
-    void linearMatchesJava() {
-        int[][] cases = {{1, 1, 1}, {1, 7, 13}, {3, 33, 17}, {5, 1000, 70}, {16, 300, 100}, {2, 15, 3}, {9, 64, 1}};
-        Random rnd = new Random(9);
+    void conv2dHandComputed() {
         ClDevice cl = OpenClTestSupport.device();
-        for (int[] s : cases) {
-            for (boolean withBias : new boolean[] {true, false}) {
-                Shape xs = Shape.of(s[0], s[1]);
-                Shape ws = Shape.of(s[2], s[1]);
-                float[] x = OpenClTestSupport.random(rnd, xs);
-                float[] w = OpenClTestSupport.random(rnd, ws);
-                float[] b = withBias ? OpenClTestSupport.random(rnd, Shape.of(s[2])) : null;
-                try (TensorScope scope = TensorScope.open()) {
-                    Tensor expected = JAVA.linear(JAVA.fromArray(xs, x), JAVA.fromArray(ws, w),
-                            b == null ? null : JAVA.fromArray(Shape.of(s[2]), b));
-                    Tensor actual = cl.linear(cl.fromArray(xs, x), cl.fromArray(ws, w),
-                            b == null ? null : cl.fromArray(Shape.of(s[2]), b));
-                    assertEquals(expected.shape(), actual.shape());
-                    assertClose("linear " + xs + " x " + ws + (withBias ? " + bias" : ""), expected.toArray(),
-                            actual.toArray(), RTOL, ATOL);
+        try (TensorScope scope = TensorScope.open()) {
+            // x = 1..9 on a 3x3 image, a 2x2 kernel [[1, 0], [0, -1]] with bias 0.5, padding 1, stride 2:
+            // output (i, j) = x[2i-1][2j-1] - x[2i][2j] + 0.5, zeros outside the image
+            Tensor x = cl.fromArray(Shape.of(1, 1, 3, 3), new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+            Tensor wt = cl.fromArray(Shape.of(1, 1, 2, 2), new float[] {1, 0, 0, -1});
+            Tensor b = cl.fromArray(Shape.of(1), new float[] {0.5f});
+            float[] y = cl.conv2d(x, wt, b, Conv2dParams.of(2, 1)).toArray();
+            assertEquals(List.of(-0.5f, -2.5f, -6.5f, -3.5f), List.of(y[0], y[1], y[2], y[3]));
+        }
+    }
+
+    @Property(tries = 60)
+    void linearMatchesNaiveReference(@ForAll @IntRange(min = 1, max = 17) int n,
+            @ForAll @IntRange(max = 6) int mIndex, @ForAll @IntRange(max = 7) int kIndex, @ForAll boolean withBias,
+            @ForAll @IntRange(max = 6) int tilesIndex, @ForAll long seed) {
+        int m = new int[] {1, 3, 7, 13, 16, 64, 100}[mIndex];
+        int k = new int[] {1, 3, 7, 13, 16, 17, 300, 1000}[kIndex];
+        checkLinear(n, m, k, withBias, tiles(tilesIndex), seed);
+    }
+
+    @Test
+    void linearWideInputMatchesNaiveReference() {
+        checkLinear(2, 37, 25088 / 4 + 3, true, null, 11); // a VGG-like wide K with a tail
+    }
+
+    @Test
+    void badConvShapesAreRejected() {
+        ClDevice cl = OpenClTestSupport.device();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = cl.zeros(Shape.of(1,3,5,5));
+            Tensor channelsOff = cl.zeros(Shape.of(4, 2, 3, 3));
+            Tensor tooLarge = cl.zeros(Shape.of(4, 3, 7, 7));
+            Tensor wrongBias = cl.zeros(Shape.of(5));
+            Tensor good = cl.zeros(Shape.of(4, 3, 3, 3));
+            Conv2dParams p = Conv2dParams.of(1, 0);
+            assertMessage(() -> cl.conv2d(x, channelsOff, null, p), "conv2d", "(1,3,5,5)");
+            assertMessage(() -> cl.conv2d(x, tooLarge, null, p), "conv2d", "(4,3,7,7)");
+            assertMessage(() -> cl.conv2d(x, good, wrongBias, p), "conv2d", "(5)");
+            assertMessage(() -> cl.conv2d(cl.zeros(Shape.of(3, 5, 5)), good, null, p), "conv2d", "input");
+            Tensor a = cl.zeros(Shape.of(2, 6));
+            assertMessage(() -> cl.linear(a, cl.zeros(Shape.of(4, 5)), null), "linear", "(2,6)");
+            assertMessage(() -> cl.linear(a, cl.zeros(Shape.of(4, 6)), wrongBias), "linear", "(5)");
+        }
+    }
+
+    @Test
+    void everyTapReadStaysInsideItsChannel() {
+        Random rnd = new Random(3);
+        for (int trial = 0; trial < 2000; trial++) {
+            int tilePx = new int[] {4, 8, 16}[rnd.nextInt(3)];
+            int kh = 1 + rnd.nextInt(7);
+            int kw = 1 + rnd.nextInt(7);
+            Conv2dParams p = new Conv2dParams(1 + rnd.nextInt(3), 1 + rnd.nextInt(3), rnd.nextInt(4),
+                    rnd.nextInt(4), 1 + rnd.nextInt(3), 1 + rnd.nextInt(3));
+            Shape x = Shape.of(1, 1, 1 + rnd.nextInt(30), 1 + rnd.nextInt(30));
+            int oh = p.outH(x.dim(2), kh);
+            int ow = p.outW(x.dim(3), kw);
+            if (oh < 1 || ow < 1) {
+                continue;
+            }
+            ConvStaging s = ConvStaging.of(x, Shape.of(1, 1, kh, kw), p, tilePx);
+            int pixels = oh * s.cols();
+            int lastTileStart = Math.max(0, pixels - tilePx); // as conv2d clamps it
+            for (int tap : s.tapOffsets()) {
+                assertTrue(tap >= 0 && lastTileStart + tilePx - 1 + tap < s.channelStride(),
+                        () -> "tap " + tap + " of " + x + " " + kh + "x" + kw + " " + p + " leaves " + s);
+            }
+            assertTrue(s.cols() >= ow);
+        }
+    }
+
+    @Test
+    void kernelParamsAreValidatedAndParsed() {
+        assertEquals(new ConvKernelParams(8, 16, 4, 2, 8, 9, 0), ConvKernelParams.parse(" LINEAR_VECTOR=8 TILE_OC=8"
+                + " TILE_PX=16  LINEAR_TILE_M=4 LINEAR_TILE_N=2 GROUP_SIZE=0 LINEAR_GEMM_BATCH=9"));
+        assertEquals("-DTILE_OC=2 -DTILE_PX=4 -DLINEAR_TILE_M=1 -DLINEAR_TILE_N=3 -DLINEAR_VECTOR=16",
+                new ConvKernelParams(2, 4, 1, 3, 16, 8, 1).defines());
+        assertMessage(() -> new ConvKernelParams(3, 16, 4, 4, 16, 8, 1), "TILE_OC", "3");
+        assertMessage(() -> new ConvKernelParams(8, 12, 4, 4, 16, 8, 1), "TILE_PX", "12");
+        assertMessage(() -> new ConvKernelParams(8, 16, 0, 4, 16, 8, 1), "LINEAR_TILE_M", "0");
+        assertMessage(() -> new ConvKernelParams(8, 16, 4, 17, 16, 8, 1), "LINEAR_TILE_N", "17");
+        assertMessage(() -> new ConvKernelParams(8, 16, 4, 4, 2, 8, 1), "LINEAR_VECTOR", "2");
+        assertMessage(() -> new ConvKernelParams(8, 16, 4, 4, 16, 0, 1), "LINEAR_GEMM_BATCH", "0");
+        assertMessage(() -> new ConvKernelParams(8, 16, 4, 4, 16, 8, -1), "GROUP_SIZE", "-1");
+        assertMessage(() -> ConvKernelParams.parse("TILE_OC=8 TILE_PX=16"), "LINEAR_TILE_M", "missing");
+        assertMessage(() -> ConvKernelParams.parse("TILE_OC 8"), "NAME=value", "TILE_OC");
+    }
+
+    @Test
+    void kernelParamsComeFromTheTuningFileByDeviceName() {
+        ConvKernelParams fallback = ConvKernelParams.forDevice(new ClDeviceInfo("p", "no such device", 0, 1, 1, 1, 1));
+        assertEquals(new ConvKernelParams(8, 8, 4, 2, 8, 8, 1), fallback);
+        ConvKernelParams zen4 = ConvKernelParams.forDevice(
+                new ClDeviceInfo("p", "pthread-skylake-avx512-AMD EPYC", 0, 1, 1, 1, 1));
+        assertEquals(16, zen4.tilePx());
+        assertArrayEquals(new long[] {1, 1}, zen4.local(2));
+        assertArrayEquals(new long[] {3, 1}, new ConvKernelParams(8, 8, 4, 2, 8, 8, 3).local(2));
+        assertArrayEquals(new long[] {8, 5, 2}, new ConvKernelParams(8, 8, 4, 2, 8, 8, 4).global(5, 5, 2));
+        assertEquals(null, new ConvKernelParams(8, 8, 4, 2, 8, 8, 0).local(3));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** tilesIndex 0 is the device's tuned set (null), the others {@link #TILES}. */
+    private static ConvKernelParams tiles(int tilesIndex) {
+        return tilesIndex == 0 ? null : TILES.get(tilesIndex - 1);
+    }
+
+    private static void checkConv(Shape xs, Shape ws, boolean withBias, Conv2dParams p, ConvKernelParams tiles,
+                                  long seed) {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(seed);
+        float[] x = OpenClTestSupport.random(rnd, xs);
+        float[] w = OpenClTestSupport.random(rnd, ws);
+        float[] b = withBias ? OpenClTestSupport.random(rnd, Shape.of(ws.dim(0))) : null;
+        Reference expected = naiveConv(xs, x, ws, w, b, p);
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor bias = b == null ? null : cl.fromArray(Shape.of(b.length), b);
+            Tensor xc = cl.fromArray(xs, x);
+            Tensor wc = cl.fromArray(ws, w);
+            Tensor y = tiles == null ? cl.conv2d(xc, wc, bias, p) : ClConv.conv2d(cl, xc, wc, bias, p, tiles);
+            String what = "conv2d x " + xs + " w " + ws + " bias " + withBias + " " + p + " tiles " + tiles;
+            assertEquals(expected.shape, y.shape(), what);
+            expected.assertMatches(what, y.toArray());
+        }
+    }
+
+    private static void checkLinear(int n, int m, int k, boolean withBias, ConvKernelParams tiles, long seed) {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(seed);
+        float[] x = OpenClTestSupport.random(rnd, Shape.of(n, k));
+        float[] w = OpenClTestSupport.random(rnd, Shape.of(m, k));
+        float[] b = withBias ? OpenClTestSupport.random(rnd, Shape.of(m)) : null;
+        double[] sum = new double[n * m];
+        double[] abs = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                double s = b == null ? 0 : b[j];
+                double a = Math.abs(s);
+                for (int t = 0; t < k; t++) {
+                    double term = (double) x[i * k + t] * w[j * k + t];
+                    s += term;
+                    a += Math.abs(term);
+                }
+                sum[i * m + j] = s;
+                abs[i * m + j] = a;
+            }
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor bias = b == null ? null : cl.fromArray(Shape.of(m), b);
+            Tensor xc = cl.fromArray(Shape.of(n, k), x);
+            Tensor wc = cl.fromArray(Shape.of(m, k), w);
+            Tensor y = tiles == null ? cl.linear(xc, wc, bias) : ClConv.linear(cl, xc, wc, bias, tiles);
+            assertEquals(Shape.of(n, m), y.shape());
+            new Reference(Shape.of(n, m), sum, abs).assertMatches("linear " + n + "x" + k + " * (" + m + "x" + k
+                    + ")^T bias " + withBias + " tiles " + tiles, y.toArray());
+        }
+    }
+
+    /** Exact sums in double, and the sum of |terms| that bounds float rounding where terms cancel. */
+    private record Reference(Shape shape, double[] sum, double[] absSum) {
+        void assertMatches(String what, float[] actual) {
+            assertEquals(sum.length, actual.length, what);
+            for (int i = 0; i < sum.length; i++) {
+                double allowed = 1e-4 * Math.abs(sum[i]) + 1e-6 * absSum[i] + 1e-7;
+                if (!(Math.abs(actual[i] - sum[i]) <= allowed)) {
+                    fail(what + ": element " + i + " expected " + sum[i] + " got " + actual[i]);
                 }
             }
         }
     }
 
-    @Test
-    void badShapesAreRejectedLikeJava() {
-        ClDevice cl = OpenClTestSupport.device();
-        try (TensorScope scope = TensorScope.open()) {
-            Tensor x = cl.zeros(Shape.of(1, 3, 8, 8));
-            String m1 = assertThrows(IllegalArgumentException.class,
-                    () -> cl.conv2d(x, cl.zeros(Shape.of(4, 2, 3, 3)), null, Conv2dParams.of(1, 0))).getMessage();
-            assertTrue(m1.startsWith("conv2d") && m1.contains("(1,3,8,8)") && m1.contains("(4,2,3,3)"), m1);
-            String m2 = assertThrows(IllegalArgumentException.class,
-                    () -> cl.conv2d(x, cl.zeros(Shape.of(4, 3, 9, 9)), null, Conv2dParams.of(1, 0))).getMessage();
-            assertTrue(m2.startsWith("conv2d") && m2.contains("smaller"), m2);
-            String m3 = assertThrows(IllegalArgumentException.class,
-                    () -> cl.linear(cl.zeros(Shape.of(2, 5)), cl.zeros(Shape.of(3, 4)), null)).getMessage();
-            assertTrue(m3.startsWith("linear") && m3.contains("(2,5)") && m3.contains("(3,4)"), m3);
+    /** conv2d by definition, 7 nested loops in double. */
+    private static Reference naiveConv(Shape xs, float[] x, Shape ws, float[] w, float[] b, Conv2dParams p) {
+        int n = xs.dim(0);
+        int c = xs.dim(1);
+        int h = xs.dim(2);
+        int wd = xs.dim(3);
+        int o = ws.dim(0);
+        int kh = ws.dim(2);
+        int kw = ws.dim(3);
+        int oh = p.outH(h, kh);
+        int ow = p.outW(wd, kw);
+        double[] sum = new double[n * o * oh * ow];
+        double[] abs = new double[sum.length];
+        int out = 0;
+        for (int in = 0; in < n; in++) {
+            for (int io = 0; io < o; io++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++, out++) {
+                        double s = b == null ? 0 : b[io];
+                        double a = Math.abs(s);
+                        for (int ic = 0; ic < c; ic++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) {
+                                        continue;
+                                    }
+                                    double term = (double) w[((io * c + ic) * kh + ky) * kw + kx]
+                                            * x[((in * c + ic) * h + iy) * wd + ix];
+                                    s += term;
+                                    a += Math.abs(term);
+                                }
+                            }
+                        }
+                        sum[out] = s;
+                        abs[out] = a;
+                    }
+                }
+            }
         }
+        return new Reference(Shape.of(n, o, oh, ow), sum, abs);
     }
 
-    @Test
-    void kernelParamsSplitRowsEvenlyAndRejectBadWidths() {
-        ConvKernelParams p = new ConvKernelParams(16, 8, 16, 4, 2, 16);
-        assertEquals(7, p.tilePxFor(7));   // one tile of 7, not 8 with one wasted
-        assertEquals(8, p.tilePxFor(56));
-        assertEquals(7, p.tilePxFor(28));  // 4 tiles of 7
-        assertEquals(7, p.tilePxFor(20));  // 3 tiles of 7 (one pixel wasted) rather than 8 + 8 + 4
-        assertEquals(1, p.tilePxFor(1));
-        assertTrue(p.convOptions(3, 1, new Conv2dParams(2, 1, 1, 0, 1, 2), 7)
-                .contains("-DTILE_OC=16 -DTILE_PX=7 -DROW_PX=16 -DKH=3 -DKW=1 -DSTRIDE_H=2 -DSTRIDE_W=1"));
-        String m = assertThrows(IllegalArgumentException.class, () -> new ConvKernelParams(12, 8, 16, 4, 2, 16))
-                .getMessage();
-        assertTrue(m.contains("tileOc") && m.contains("12"), m);
-        assertThrows(IllegalArgumentException.class, () -> new ConvKernelParams(16, 17, 16, 4, 2, 16));
-    }
-
-    private static void checkConv(Random rnd, Shape xs, Shape ws, Conv2dParams p, boolean withBias) {
-        ClDevice cl = OpenClTestSupport.device();
-        float[] x = OpenClTestSupport.random(rnd, xs);
-        float[] w = OpenClTestSupport.random(rnd, ws);
-        Shape bs = Shape.of(ws.dim(0));
-        float[] b = withBias ? OpenClTestSupport.random(rnd, bs) : null;
-        try (TensorScope scope = TensorScope.open()) {
-            Tensor expected = JAVA.conv2d(JAVA.fromArray(xs, x), JAVA.fromArray(ws, w),
-                    b == null ? null : JAVA.fromArray(bs, b), p);
-            Tensor actual = cl.conv2d(cl.fromArray(xs, x), cl.fromArray(ws, w), b == null ? null : cl.fromArray(bs, b),
-                    p);
-            String what = "conv2d " + xs + " * " + ws + " " + p + (withBias ? " + bias" : "");
-            assertEquals(expected.shape(), actual.shape(), what);
-            // the sum over C*kh*kw terms of size <= 1 can cancel: scale the absolute tolerance with the depth
-            assertClose(what, expected.toArray(), actual.toArray(), RTOL, ATOL * Math.sqrt(ws.size(1, 4)));
+    private static void assertMessage(Runnable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), () -> "message '" + e.getMessage() + "' lacks '" + f + "'");
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.jocl.CL.clCreateCommandQueue;
 import static org.jocl.CL.clCreateContext;
 import static org.jocl.CL.clEnqueueFillBuffer;
 import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clEnqueueWriteBuffer;
 import static org.jocl.CL.clFinish;
 import static org.jocl.CL.clReleaseCommandQueue;
 import static org.jocl.CL.clReleaseContext;
@@ -37,10 +38,14 @@ import org.jocl.cl_mem;
  * ({@link ClConv}, {@link ClPooling}, ...); this class owns memory and dispatches.
  */
 public final class ClDevice implements Device {
+    /** System property: megabytes of released buffers kept for reuse (default: 1024, or a quarter of memory). */
+    public static final String POOL_PROPERTY = "ucag.opencl.pool.mb";
+
     private final ClDeviceInfo info;
     private final cl_context context;
     private final cl_command_queue queue;
     private final ClProgramCache programs;
+    private final ClBufferPool pool;
 
     private ClDevice(ClDeviceSelector.Candidate candidate) {
         this.info = candidate.info();
@@ -50,6 +55,8 @@ public final class ClDevice implements Device {
         this.context = clCreateContext(properties, 1, devices, null, null, null);
         this.queue = clCreateCommandQueue(context, candidate.device(), 0, null);
         this.programs = new ClProgramCache(context, candidate.device(), queue);
+        long defaultMb = Math.min(1024, info.globalMemoryBytes() / 4 >> 20);
+        this.pool = new ClBufferPool(Long.getLong(POOL_PROPERTY, defaultMb) << 20);
     }
 
     /** Opens the preferred OpenCL device (see {@link ClDeviceSelector}), or throws saying why there is none. */
@@ -88,7 +95,9 @@ public final class ClDevice implements Device {
 
     /** New device memory for {@code shape}, contents undefined; refuses sizes above the allocation cap. */
     public Tensor allocate(Shape shape) {
-        return new Tensor(this, shape, new ClBuffer(createBuffer(shape, CL_MEM_READ_WRITE, null), shape.numel()));
+        cl_mem reused = pool.take(shape.bytes());
+        cl_mem mem = reused != null ? reused : createBuffer(shape, CL_MEM_READ_WRITE, null);
+        return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
     }
 
     private cl_mem createBuffer(Shape shape, long flags, Pointer host) {
@@ -111,8 +120,14 @@ public final class ClDevice implements Device {
             throw new IllegalArgumentException("fromArray: " + data.length + " values for shape " + shape + " ("
                     + shape.numel() + " expected)");
         }
-        cl_mem mem = createBuffer(shape, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, Pointer.to(data));
-        return new Tensor(this, shape, new ClBuffer(mem, shape.numel()));
+        cl_mem reused = pool.take(shape.bytes());
+        if (reused == null) {
+            cl_mem mem = createBuffer(shape, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, Pointer.to(data));
+            return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
+        }
+        // Blocking: the caller may change its array as soon as this returns.
+        clEnqueueWriteBuffer(queue, reused, CL_TRUE, 0, shape.bytes(), Pointer.to(data), 0, null, null);
+        return new Tensor(this, shape, new ClBuffer(reused, shape.numel(), pool));
     }
 
     @Override
@@ -129,6 +144,11 @@ public final class ClDevice implements Device {
         float[] out = new float[t.shape().numel()];
         clEnqueueReadBuffer(queue, mem(t), CL_TRUE, 0, t.shape().bytes(), Pointer.to(out), 0, null, null);
         return out;
+    }
+
+    /** Bytes of released buffers currently kept for reuse. */
+    public long pooledBytes() {
+        return pool.pooledBytes();
     }
 
     /** The OpenCL memory object of a tensor of this device, for op implementations. */
@@ -355,6 +375,7 @@ public final class ClDevice implements Device {
     public void close() {
         clFinish(queue);
         programs.release();
+        pool.clear();
         clReleaseCommandQueue(queue);
         clReleaseContext(context);
     }

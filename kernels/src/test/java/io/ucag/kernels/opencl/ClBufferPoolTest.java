@@ -1,0 +1,53 @@
+package io.ucag.kernels.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ucag.kernels.OpenClTestSupport;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ClBufferPoolTest {
+    private static final Shape LARGE = Shape.of(1, 4, 256, 256); // 1 MiB: pooled
+
+    @Test
+    void aReleasedLargeBufferIsReusedAndOverwrittenCorrectly() {
+        ClDevice d = OpenClTestSupport.device();
+        Random rng = new Random(5);
+        float[] a = OpenClTestSupport.random(rng, LARGE);
+        float[] b = OpenClTestSupport.random(rng, LARGE);
+        Tensor first = d.relu(d.fromArray(LARGE, a));
+        org.jocl.cl_mem mem = d.mem(first);
+        first.close();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor input = d.fromArray(LARGE, b); // the most recently released buffer of this size is taken first
+            assertSame(mem, d.mem(input));
+            Tensor second = d.relu(input);
+            float[] expected = b.clone();
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Math.max(0f, expected[i]);
+            }
+            assertArrayEquals(expected, second.toArray());
+        }
+    }
+
+    @Test
+    void theIdleMemoryStaysBoundedOverALongRun() {
+        ClDevice d = OpenClTestSupport.device();
+        float[] values = new float[LARGE.numel()];
+        for (int round = 0; round < 200; round++) {
+            try (TensorScope scope = TensorScope.open()) {
+                Tensor x = d.fromArray(LARGE, values);
+                d.relu(d.exp(d.scale(x, 0.5f)));
+            }
+        }
+        long capacity = Math.min(1024, d.info().globalMemoryBytes() / 4 >> 20) << 20;
+        assertTrue(d.pooledBytes() <= capacity, d.pooledBytes() + " bytes pooled");
+        assertTrue(d.pooledBytes() <= 8L * LARGE.bytes(), "steady state reuses a handful of buffers, not 200: "
+                + d.pooledBytes());
+    }
+}

@@ -22,31 +22,38 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * torchvision parity: state_dicts of seeded random torchvision networks, saved by {@code torch.save} (fixtures of
  * {@code make_torchvision_parity.py}), imported with {@link WeightFiles} and run by {@link Model} give torch's
  * logits. The committed fixtures are reduced-width vgg16, vgg16_bn (both stored as float16) and resnet50 and always
  * run, on the Java device and on OpenCL; the full-size vgg16 and resnet50 are generated into a temporary folder
- * when {@code /usr/bin/python3} has torchvision, and skipped otherwise.
+ * when {@code /usr/bin/python3} has torchvision, and skipped otherwise (also under CI=true: CI need not have
+ * torch). OpenCL tests skip without a device, except under CI=true where that fails.
  */
 class TorchvisionParityTest {
     /**
      * Tolerance: |java - torch| <= RTOL |torch| + ATOL_OF_MAX max|torch| per logit, i.e. within 1e-4 relative of
      * the logit vector's scale. The references are float64 results; a logit is a long sum of products of both
      * signs through 16 to 50 layers, so float32 rounding error follows the size of the activations (the largest
-     * logits), not of a logit that happens to be small. float32 torch itself is off by up to 1.1e-5 (reduced
-     * resnet50) and 1.3e-5 (full resnet50) of max|logit|; the fixture script checks that it uses at most half of
-     * this tolerance.
+     * logits), not the size of a logit that happens to be small: float32 torch itself is off by up to 1e-5 of
+     * max|logit| on resnet50, which an elementwise 1e-4 would not allow for logits below 0.1 max|logit|. Measured
+     * share of this tolerance used: float32 torch 0.11 (reduced resnet50) and 0.12 (full); the Java device and
+     * OpenCL 0.09 and 0.16; the VGGs 0.02 or less (the fixture script checks torch's share stays below 0.5).
      */
     private static final double RTOL = 1e-4;
     private static final double ATOL_OF_MAX = 1e-4;
     private static final String PYTHON = "/usr/bin/python3";
     private static final Path SCRIPT = Path.of("src/test/fixtures/make_torchvision_parity.py");
+
+    @TempDir
+    static Path fullSizeDir;
+    private static TorchvisionFixtures fullSize;
+    private static String fullSizeMissing;
 
     @ParameterizedTest(name = "{1} on {0}")
     @CsvSource({"java, vgg16-w32-f16", "java, vgg16_bn-w32-f16", "java, resnet50-w32",
@@ -82,19 +89,18 @@ class TorchvisionParityTest {
     }
 
     /**
-     * Full-size vgg16 and resnet50 (1000 classes, 224x224 inputs): the script writes about 650 MB of .pth into a
-     * temporary folder (about a minute on two cores), then the Java device runs both.
+     * Full-size vgg16 and resnet50 (1000 classes, a (2,3,224,224) batch): the script writes about 650 MB of .pth
+     * into a temporary folder once for both devices (about 30 s on two cores).
      */
-    @Test
-    void fullSizeVgg16AndResnet50GiveTorchsLogits(@TempDir Path dir, TestReporter reporter) throws Exception {
-        String missing = torchvisionMissing();
-        Assumptions.assumeTrue(missing == null, () -> "full-size torchvision parity skipped: " + missing);
-        reporter.publishEntry(SCRIPT.getFileName() + " --full", runScript(dir));
-        TorchvisionFixtures full = TorchvisionFixtures.read(dir);
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"java", "opencl"})
+    void fullSizeVgg16AndResnet50GiveTorchsLogits(String deviceKind) throws Exception {
+        TorchvisionFixtures full = fullSize();
         assertEquals(List.of("vgg16", "resnet50"), full.nets().stream().map(n -> n.architecture()).toList());
+        Device device = TestDevices.device(deviceKind);
         for (TorchvisionFixtures.Net net : full.nets()) {
             assertEquals(1000, net.classes());
-            assertLogitsMatch(net, full.input(), TestDevices.device("java"));
+            assertLogitsMatch(net, full.input(), device);
         }
     }
 
@@ -134,6 +140,20 @@ class TorchvisionParityTest {
         }
     }
 
+    /** The full-size fixtures, written on first use; skips the test when torchvision is not installed. */
+    private static synchronized TorchvisionFixtures fullSize() throws IOException, InterruptedException {
+        if (fullSize == null && fullSizeMissing == null) {
+            fullSizeMissing = torchvisionMissing();
+            if (fullSizeMissing == null) {
+                runScript(fullSizeDir);
+                fullSize = TorchvisionFixtures.read(fullSizeDir);
+            }
+        }
+        Assumptions.assumeTrue(fullSizeMissing == null, () -> "full-size torchvision parity skipped: "
+                + fullSizeMissing);
+        return fullSize;
+    }
+
     /** Null when {@code python3 -c "import torchvision"} works, else why not. */
     private static String torchvisionMissing() throws InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
@@ -152,8 +172,8 @@ class TorchvisionParityTest {
         }
     }
 
-    /** Runs the fixture script with {@code --full dir}; returns its output, or fails with it. */
-    private static String runScript(Path dir) throws IOException, InterruptedException {
+    /** Runs the fixture script with {@code --full dir}, or fails with its output. */
+    private static void runScript(Path dir) throws IOException, InterruptedException {
         Path log = dir.resolve("script.log");
         Process p = new ProcessBuilder(PYTHON, SCRIPT.toString(), "--full", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -166,6 +186,5 @@ class TorchvisionParityTest {
             fail(SCRIPT + " --full " + (finished ? "failed with status " + p.exitValue() : "ran over 10 minutes")
                     + ":\n" + output);
         }
-        return output;
     }
 }

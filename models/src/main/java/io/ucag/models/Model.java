@@ -51,7 +51,7 @@ public final class Model implements AutoCloseable {
             int[] found = source.shape(e.getKey());
             if (!Arrays.equals(found, e.getValue())) {
                 throw new IllegalArgumentException(spec.architecture() + ": tensor '" + e.getKey() + "': expected shape "
-                        + Shape.of(e.getValue()) + ", found " + Arrays.toString(found));
+                        + Shape.of(e.getValue()) + ", found " + shapeText(found));
             }
             float[] values = source.data(e.getKey());
             for (int i = 0; i < values.length; i++) {
@@ -73,6 +73,15 @@ public final class Model implements AutoCloseable {
             throw ex;
         }
         return new Model(spec, device, uploaded);
+    }
+
+    /** {@code (a,b,c)} like {@link Shape}, also for shapes a Shape cannot hold (rank 0, zero dimensions). */
+    private static String shapeText(int[] dims) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < dims.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(dims[i]);
+        }
+        return sb.append(')').toString();
     }
 
     public ModelSpec spec() {

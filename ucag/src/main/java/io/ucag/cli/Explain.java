@@ -28,7 +28,9 @@ final class Explain implements Callable<Integer> {
     Path image;
 
     @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
-            description = "gradcam, gradcam++, xgradcam, layercam, hirescam (default: ${DEFAULT-VALUE}).")
+            description = "CAMs: gradcam, gradcam++, xgradcam, layercam, hirescam, scorecam (one forward per "
+                    + "channel: slow); fullgrad; gradients: saliency, inputxgradient, smoothgrad (25 noisy copies), "
+                    + "integratedgradients (32 steps) (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin

@@ -52,8 +52,8 @@ class EvaluateCommandTest {
         assertEquals(1, run(args("--metrics", "deletion,accuracy")));
         assertTrue(err.toString().startsWith("ucag evaluate: unknown metric 'accuracy'"), err.toString());
         err.getBuffer().setLength(0);
-        assertEquals(1, run(args("--methods", "gradcam,scorecam")));
-        assertTrue(err.toString().contains("unknown method 'scorecam'"), err.toString());
+        assertEquals(1, run(args("--methods", "gradcam,occlusion")));
+        assertTrue(err.toString().contains("unknown method 'occlusion'"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(1, run(args("--target", "top5")));
         assertTrue(err.toString().contains("--target must be label or predicted"), err.toString());

@@ -30,7 +30,12 @@ final class DemoPhoto {
         Files.createDirectories(cacheDir);
         Path work = Files.createTempDirectory(cacheDir, "demo-photo-");
         try {
-            run(work, List.of("apt-get", "download", PACKAGE));
+            try {
+                run(work, List.of("apt-get", "download", PACKAGE));
+            } catch (IOException firstTry) { // a fresh machine may have no package lists yet
+                run(work, List.of("apt-get", "update", "-q"));
+                run(work, List.of("apt-get", "download", PACKAGE));
+            }
             try (var debs = Files.list(work)) {
                 Path deb = debs.filter(p -> p.getFileName().toString().endsWith(".deb")).findFirst()
                         .orElseThrow(() -> new IOException("apt-get download left no .deb"));

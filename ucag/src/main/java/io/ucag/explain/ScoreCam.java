@@ -119,6 +119,7 @@ public final class ScoreCam implements Explainer {
                         Tensor picked = d.mul(selected, Targets.oneHot(d, repeated, classes));
                         chunks.add(batch.keep(d.reduce(picked, ReduceOp.SUM, new int[] {1}, false)));
                     }
+                    d.synchronize(); // bounds a queued device's memory to one micro-batch in flight
                 }
                 Tensor row = d.concat(chunks, 0).reshape(1, channels);
                 rows.add(scores == Scores.PROBABILITY ? row : d.softmax(row, 1));

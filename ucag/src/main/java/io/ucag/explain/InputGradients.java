@@ -58,7 +58,7 @@ final class InputGradients {
      * y the image's target logit: copy j belongs to image j / perImage. Copies run {@code microBatch} at a time;
      * each micro-batch's gradients (B,3HW) are added into the per-image sums (N,3HW) by one matrix product with
      * the (N,B) matrix that holds 1/perImage where a copy belongs to an image, so the micro-batch size does not
-     * change the result beyond float rounding.
+     * change the result beyond float rounding. Memory is bounded by one micro-batch's forward and backward pass.
      *
      * @param shape the shape (N,3,H,W) of the images
      * @return (N,3,H,W)
@@ -88,6 +88,9 @@ final class InputGradients {
                     r.close();
                     sum.close();
                     sum = next;
+                    // Queued devices (OpenCL) allocate at enqueue time and free when the kernels ran: without a
+                    // wait, every micro-batch would be in flight at once and memory would grow with the copies.
+                    d.synchronize();
                 }
             }
             return scope.keep(sum.reshape(shape));

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class IntegratedGradients implements Explainer {
     public static final int DEFAULT_STEPS = 32;
-    public static final int DEFAULT_MICRO_BATCH = 8;
+    public static final int DEFAULT_MICRO_BATCH = 4;
 
     private final int steps;
     private final int microBatch;

@@ -24,7 +24,7 @@ public final class SmoothGrad implements Explainer {
     public static final int DEFAULT_SAMPLES = 25;
     public static final double DEFAULT_NOISE_LEVEL = 0.15;
     public static final long DEFAULT_SEED = 0;
-    public static final int DEFAULT_MICRO_BATCH = 8;
+    public static final int DEFAULT_MICRO_BATCH = 4;
 
     private final int samples;
     private final double noiseLevel;

@@ -355,36 +355,8 @@ class MethodPropertiesTest {
         assertThrows(IllegalArgumentException.class, () -> new ScoreCam(null, 0, ScoreCam.Scores.PROBABILITY));
     }
 
-    /** A model with uniform random weights scaled by fan-in; BatchNorm variances positive. */
     private static Model randomModel(ModelSpec spec, long seed) {
-        Map<String, int[]> shapes = Layers.parameterShapes(spec.root());
-        Random rng = new Random(seed);
-        Map<String, float[]> values = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
-            int n = Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b);
-            int fanIn = e.getValue().length > 1 ? n / e.getValue()[0] : 1;
-            float[] v = new float[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = (float) ((rng.nextDouble() * 2 - 1) / Math.sqrt(fanIn));
-            }
-            values.put(e.getKey(), v);
-        }
-        return Model.load(spec, new Parameters() {
-            @Override
-            public Set<String> names() {
-                return values.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return shapes.get(name);
-            }
-
-            @Override
-            public float[] data(String name) {
-                return values.get(name);
-            }
-        }, device);
+        return TinyModels.load(spec, device, seed);
     }
 
     @Test

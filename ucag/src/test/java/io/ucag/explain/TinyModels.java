@@ -38,7 +38,11 @@ final class TinyModels {
 
     /** The tiny model with weights drawn from {@code seed} (uniform, scaled by fan-in), on {@code device}. */
     static Model load(Device device, long seed) {
-        ModelSpec spec = spec();
+        return load(spec(), device, seed);
+    }
+
+    /** Any spec with weights drawn from {@code seed} (uniform, scaled by fan-in), on {@code device}. */
+    static Model load(ModelSpec spec, Device device, long seed) {
         Map<String, int[]> shapes = Layers.parameterShapes(spec.root());
         Random rng = new Random(seed);
         Map<String, float[]> values = new java.util.LinkedHashMap<>();

@@ -171,10 +171,13 @@ public interface Device extends AutoCloseable {
     /** Gradient of {@link #adaptiveAvgPool2d}: each bin spreads its gradient evenly over its input pixels. */
     Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape);
 
-    /** Gradient of {@link #relu} from its output: gradOut where output > 0 or NaN (PyTorch zeroes where output <= 0). */
+    /**
+     * Gradient of {@link #relu} from its output: gradOut where {@code output > 0} or NaN (PyTorch zeroes where
+     * {@code output <= 0}).
+     */
     Tensor reluBackward(Tensor gradOut, Tensor output);
 
-    /** Gradient of {@link #clamp}: gradOut where min <= input <= max (inclusive, as PyTorch), else 0. */
+    /** Gradient of {@link #clamp}: gradOut where {@code min <= input <= max} (inclusive, as PyTorch), else 0. */
     Tensor clampBackward(Tensor gradOut, Tensor input, float min, float max);
 
     /** Gradient of {@link #softmax} from its output y: {@code y * (gradOut - sum(gradOut * y, axis))}. */

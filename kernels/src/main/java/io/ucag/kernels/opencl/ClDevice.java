@@ -36,6 +36,14 @@ import org.jocl.cl_mem;
  * An OpenCL device: one context, one in-order queue, programs built once and cached. Ops queue kernels and
  * return at once; only {@link #toArray} and {@link #synchronize} wait. Each op family lives in its own class
  * ({@link ClConv}, {@link ClPooling}, ...); this class owns memory and dispatches.
+ *
+ * <p>Thread safety: any number of threads may run ops at once. OpenCL calls are thread-safe except
+ * {@code clSetKernelArg}, so {@link ClKernel#launch} sets a kernel's arguments and queues it under the kernel's
+ * lock; the program cache and the buffer pool are synchronised. Every command of every thread goes to the one
+ * in-order queue, which also makes pooled buffers safe to reuse across threads: a buffer released by one thread
+ * and taken by another is written only after the commands that read it before. Callers therefore share the
+ * device rather than run side by side. {@link #close()} releases the pool, programs, queue and context: call it
+ * after every tensor of the device is closed and no op runs.
  */
 public final class ClDevice implements Device {
     /** System property: megabytes of released buffers kept for reuse (default: 1024, or a quarter of memory). */

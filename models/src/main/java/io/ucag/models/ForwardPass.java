@@ -4,6 +4,7 @@ import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -14,11 +15,14 @@ import java.util.function.Function;
 final class ForwardPass {
     private final Device d;
     private final Function<String, Tensor> parameter;
+    private final Function<String, FusedConv> fused; // conv name -> BN-folded weights, or null
     private final ActivationHook hook;
 
-    ForwardPass(Device d, Function<String, Tensor> parameter, ActivationHook hook) {
+    ForwardPass(Device d, Function<String, Tensor> parameter, Function<String, FusedConv> fused,
+                ActivationHook hook) {
         this.d = d;
         this.parameter = parameter;
+        this.fused = fused;
         this.hook = hook;
     }
 
@@ -63,11 +67,26 @@ final class ForwardPass {
         throw new IllegalStateException("no forward for " + layer);
     }
 
-    /** Children in order; an empty sequence is the identity (a new handle on x). */
+    /**
+     * Children in order; an empty sequence is the identity (a new handle on x). A convolution followed by a batch
+     * norm runs as one convolution with folded weights when the hook does not observe the convolution's output.
+     */
     private Tensor sequence(Layer.Sequential s, Tensor x) {
         Tensor current = d.reshape(x, x.shape());
-        for (Layer child : s.children()) {
-            Tensor next = run(child, current);
+        List<Layer> children = s.children();
+        for (int i = 0; i < children.size(); i++) {
+            Layer child = children.get(i);
+            FusedConv f = child instanceof Layer.Conv2d && i + 1 < children.size()
+                    && children.get(i + 1) instanceof Layer.BatchNorm2d && !hook.observes(child.name())
+                    ? fused.apply(child.name()) : null;
+            Tensor next;
+            if (f != null) {
+                Layer bn = children.get(++i);
+                next = d.conv2d(current, f.weight(), f.bias(), ((Layer.Conv2d) child).params());
+                hook.onOutput(bn.name(), next);
+            } else {
+                next = run(child, current);
+            }
             current.close();
             current = next;
         }

@@ -19,12 +19,14 @@ import io.ucag.runtime.Device;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The facade on the tiny network (Java device): each call equals the lower-level code it wraps. */
@@ -48,7 +50,7 @@ class NetworkTest {
     }
 
     @Test
-    void preparesWithTheNetworksTransform() {
+    void preparesWithTheNetworksTransform() throws IOException {
         BufferedImage photo = TinyNetworks.photo(1, 40, 50);
         InputImage in = net.prepare(photo);
         assertEquals(TinyNet.SIDE, in.side());
@@ -56,6 +58,11 @@ class NetworkTest {
                 TinyNet.spec().preprocessing(), InputTransform.Crop.CENTER);
         assertArrayEquals(expected, in.values());
         assertEquals(TinyNet.SIDE, in.toBufferedImage().getWidth());
+        Path file = dir.resolve("photo.png");
+        ImageIO.write(photo, "png", file.toFile());
+        assertArrayEquals(expected, net.prepare(file).values());
+        assertTrue(assertThrows(IOException.class, () -> net.prepare(dir.resolve("none.png"))).getMessage()
+                .contains("none.png: no such file"));
     }
 
     @Test
@@ -157,6 +164,14 @@ class NetworkTest {
         other.close(); // idempotent
         assertTrue(assertThrows(IllegalStateException.class, () -> other.classify(in, 1)).getMessage()
                 .contains("closed"));
+        Network wrapped = Network.wrap(TinyNet.load(device, 2));
+        Tensor weight = wrapped.model().parameter("fc.weight");
+        assertEquals(5, wrapped.classify(in, 5).size());
+        wrapped.close();
+        assertTrue(weight.isClosed(), "closing the network frees the model's weights");
+        try (Tensor one = device.fromArray(io.ucag.runtime.Shape.of(1), new float[] {1})) { // the device stays open
+            assertArrayEquals(new float[] {1}, one.toArray());
+        }
     }
 
     private static float max(float[] v) {

@@ -67,7 +67,7 @@ public final class TinyNet {
         return set;
     }
 
-    static Model load(Device device, long seed) {
+    public static Model load(Device device, long seed) {
         return Model.load(spec(), Parameters.of(weights(seed)), device);
     }
 

@@ -12,8 +12,10 @@ import java.util.List;
  * its arguments with {@link OpShapes} and returns a new tensor on this device. Inputs must live on this
  * device. Ops queue work without host round-trips; only {@link #toArray} waits for results.
  *
- * <p>Thread safety: a device may be used by several threads at once (each with its own tensors).
- * {@link #close()} frees the device's own resources (contexts, programs); close tensors first.
+ * <p>Thread safety: the Java and the OpenCL device may be used by several threads at once, each with its own
+ * tensors (tensors themselves are not thread-safe; shared read-only tensors such as weights are fine). Devices
+ * that record what runs on them -- {@code autograd.RecordingDevice}, {@code profile.OpProfile}'s proxy -- are
+ * confined to one thread. {@link #close()} frees the device's own resources (contexts, programs); close tensors first.
  */
 public interface Device extends AutoCloseable {
 

@@ -77,7 +77,8 @@ final class ClConv {
         try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
             long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()), ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()),
                     ys.dim(0));
-            d.kernel(FILE, "conv2d", kp.defines()).launch(global, kp.local(global.length), xs, weight,
+            boolean pointwise = taps == 1 && s.tapOffsets()[0] == 0;
+            d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global, kp.local(global.length), xs, weight,
                     e.bias() != null ? e.bias() : weight, tapOffsets, e.residual() != null ? e.residual() : y, y,
                     weight.shape().dim(1), ys.dim(1), taps, s.channelStride(), s.cols(), ys.dim(2), ys.dim(3),
                     e.bits());

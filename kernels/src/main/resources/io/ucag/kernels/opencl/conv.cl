@@ -48,6 +48,9 @@
 #ifndef TILE_PX
 #define TILE_PX 16         // conv2d: output pixels per work item, one vector (4, 8, 16)
 #endif
+#ifndef POINTWISE
+#define POINTWISE 0        // conv2d: 1 when the launch has one tap at offset 0 (a 1x1 conv), set per launch
+#endif
 #ifndef LINEAR_TILE_M
 #define LINEAR_TILE_M 4    // linear: output features per work item (1 .. 16)
 #endif
@@ -139,6 +142,16 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
         acc_p[i] = (pixelV)(0.0f);
     }
     __global const float* x_p = xs_g + (size_t)n * C * channelStride + q0;
+#if POINTWISE
+    // 1x1 convolutions: one tap at offset 0, so the channel loop is the whole reduction; unrolled, it keeps
+    // several loads in flight instead of paying the tap loop's overhead for every TILE_OC FMAs
+    _Pragma("unroll 4") for (int c = 0; c < C; c++) {
+        const pixelV xv = vloadPx(0, x_p + (size_t)c * channelStride);
+        UNROLL for (int i = 0; i < TILE_OC; i++) {
+            acc_p[i] = fma((pixelV)(w_p[i][c]), xv, acc_p[i]);
+        }
+    }
+#else
     int k = 0;
     for (int c = 0; c < C; c++) {
         for (int t = 0; t < taps; t++, k++) {
@@ -149,6 +162,7 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
         }
         x_p += channelStride;
     }
+#endif
     // where lane t goes in an output plane, or -1 for a dropped column or a lane past the grid
     const int oy0 = q0 / cols;
     const int ox0 = q0 - oy0 * cols;

@@ -103,22 +103,7 @@ class FusedConvForwardTest {
             }
             values.put(name, v);
         });
-        return new Parameters() {
-            @Override
-            public Set<String> names() {
-                return values.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return shapes.get(name);
-            }
-
-            @Override
-            public float[] data(String name) {
-                return values.get(name);
-            }
-        };
+        return Parameters.of(shapes, values);
     }
 
     private static float[] gaussian(int n, long seed) {

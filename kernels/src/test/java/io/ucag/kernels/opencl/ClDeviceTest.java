@@ -55,7 +55,7 @@ class ClDeviceTest {
         long capFloats = d.maxAllocationBytes() / Float.BYTES;
         long rows = capFloats / 1024 + 1;
         if (rows * 1024 > Integer.MAX_VALUE - 8) {
-            return; // a device whose cap (here 8 GiB) exceeds what a Shape can describe: nothing to refuse
+            return; // a device whose cap (PoCL: a share of free memory) exceeds what a Shape can hold: nothing to refuse
         }
         Shape tooBig = Shape.of((int) rows, 1024);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.allocate(tooBig));

@@ -15,7 +15,8 @@ import java.util.List;
  * <p>Thread safety: the Java and the OpenCL device may be used by several threads at once, each with its own
  * tensors (tensors themselves are not thread-safe; shared read-only tensors such as weights are fine). Devices
  * that record what runs on them -- {@code autograd.RecordingDevice}, {@code profile.OpProfile}'s proxy -- are
- * confined to one thread. {@link #close()} frees the device's own resources (contexts, programs); close tensors first.
+ * confined to one thread. {@link #close()} frees the device's own resources (contexts, programs); close
+ * tensors first.
  */
 public interface Device extends AutoCloseable {
 

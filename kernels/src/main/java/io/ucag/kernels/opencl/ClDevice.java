@@ -105,7 +105,20 @@ public final class ClDevice implements Device {
     public Tensor allocate(Shape shape) {
         cl_mem reused = pool.take(shape.bytes());
         cl_mem mem = reused != null ? reused : createBuffer(shape, CL_MEM_READ_WRITE, null);
+        return tensor(shape, mem);
+    }
+
+    private Tensor tensor(Shape shape, cl_mem mem) {
+        pool.lend(shape.bytes());
         return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
+    }
+
+    /**
+     * Bytes held by this device's tensors that are not yet released (closed by every holder). Zero once every
+     * tensor and every model on the device is closed; released memory kept for reuse does not count.
+     */
+    public long liveBytes() {
+        return pool.lentBytes();
     }
 
     private cl_mem createBuffer(Shape shape, long flags, Pointer host) {
@@ -131,11 +144,11 @@ public final class ClDevice implements Device {
         cl_mem reused = pool.take(shape.bytes());
         if (reused == null) {
             cl_mem mem = createBuffer(shape, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, Pointer.to(data));
-            return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
+            return tensor(shape, mem);
         }
         // Blocking: the caller may change its array as soon as this returns.
         clEnqueueWriteBuffer(queue, reused, CL_TRUE, 0, shape.bytes(), Pointer.to(data), 0, null, null);
-        return new Tensor(this, shape, new ClBuffer(reused, shape.numel(), pool));
+        return tensor(shape, reused);
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class Methods {
     public static final List<String> NAMES = List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
-            "scorecam", "fullgrad", "saliency", "inputxgradient", "smoothgrad", "integratedgradients");
+            "scorecam", "fullgrad", "saliency", "inputxgradient", "smoothgrad", "integratedgradients", "rap");
 
     private Methods() {
     }
@@ -29,6 +29,7 @@ public final class Methods {
             case "inputxgradient", "ixg" -> new InputXGradient();
             case "smoothgrad" -> new SmoothGrad();
             case "integratedgradients", "ig" -> new IntegratedGradients();
+            case "rap" -> new Rap();
             default -> throw new IllegalArgumentException("unknown method '" + name + "'; choose one of " + NAMES);
         };
     }

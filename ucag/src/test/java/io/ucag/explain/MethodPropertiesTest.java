@@ -324,7 +324,7 @@ class MethodPropertiesTest {
     @Test
     void onlyTheGradientFamilyBesidesSaliencyIsSigned() {
         for (String name : Methods.NAMES) {
-            boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients").contains(name);
+            boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients", "rap").contains(name);
             assertEquals(signed, Methods.create(name, null).signed(), name);
         }
     }

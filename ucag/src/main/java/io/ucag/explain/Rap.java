@@ -24,8 +24,12 @@ import java.util.List;
  *   <li>every other convolution or linear layer, BatchNorm folded in: the bipolar rule with the uniform shift
  *       ({@link RapRule}); the first one, on the image, the z^B rule with the preprocessing's pixel bounds
  *       ({@link io.ucag.explain.relative.ZBox});</li>
- *   <li>ReLU and Dropout: relevance unchanged; max pooling: to each window's maximum; average pooling and residual
- *       sums: in proportion to the inputs (z-rule), as the authors' code does.</li>
+ *   <li>ReLU and Dropout: relevance unchanged; max pooling: to each window's maximum; average pooling: in
+ *       proportion to the inputs (z-rule), as the authors' code does;</li>
+ *   <li>residual sums: in proportion to the magnitude of each branch ({@link Propagation#BY_MAGNITUDE}). The authors'
+ *       code uses the signed z-rule, which is unbounded where the branches nearly cancel: on resnet50-keras that
+ *       amplified float rounding until the Java and OpenCL maps differed by 10% of their maximum; the magnitude
+ *       split keeps every share in [0,1] and still conserves relevance.</li>
  * </ul>
  * The map (N,1,H,W) is the input relevance summed over the colour channels, raw and signed.
  */
@@ -59,7 +63,7 @@ public final class Rap implements Explainer {
             Tensor seed = RapSeed.seed(d, top, trace.logits(), targets);
             observer.onRelevance(top.name(), seed);
             Propagation propagation = new Propagation(d, new RapRule(model.spec().preprocessing()),
-                    Propagation.PROPORTIONAL, observer);
+                    Propagation.BY_MAGNITUDE, observer);
             Tensor input = propagation.backward(steps, steps.size() - 1, seed);
             Tensor map = d.reduce(input, ReduceOp.SUM, new int[] {1}, true);
             return new Explanation(scope.keep(map), scope.keep(trace.logits()));

@@ -24,10 +24,24 @@ public final class Propagation {
         Tensor[] split(Device d, Tensor body, Tensor shortcut, Tensor relevance);
     }
 
-    /** The z-rule: each branch gets its share {@code x_branch / (body + shortcut)} of the relevance. */
+    /**
+     * The z-rule: each branch gets its share {@code x_branch / (body + shortcut)} of the relevance. Unbounded where
+     * the branches nearly cancel (body ~ -shortcut): there it multiplies float rounding by |body| / |body + shortcut|.
+     */
     public static final AddRule PROPORTIONAL = (d, body, shortcut, relevance) -> {
         Tensor s = Stabilized.divide(d, relevance, d.add(body, shortcut));
         return new Tensor[] {d.mul(body, s), d.mul(shortcut, s)};
+    };
+
+    /**
+     * Shares by magnitude: each branch gets {@code |x_branch| / (|body| + |shortcut|)} of the relevance, a share in
+     * [0,1] whatever the signs (RAP's "absolute influence" applied to the sum); conservative and bounded.
+     */
+    public static final AddRule BY_MAGNITUDE = (d, body, shortcut, relevance) -> {
+        Tensor b = d.abs(body);
+        Tensor s = d.abs(shortcut);
+        Tensor ratio = Stabilized.divideNonNegative(d, relevance, d.add(b, s));
+        return new Tensor[] {d.mul(b, ratio), d.mul(s, ratio)};
     };
 
     private final Device d;

@@ -27,6 +27,7 @@ class RelativeGoldenTest {
     static Map<String, Explainer> methods() {
         Map<String, Explainer> m = new LinkedHashMap<>();
         m.put("rap", new Rap());
+        m.put("rsp", new Rsp(null));
         return m;
     }
 

@@ -44,6 +44,17 @@ public final class Propagation {
         return new Tensor[] {d.mul(b, ratio), d.mul(s, ratio)};
     };
 
+    /**
+     * Shares by positive part: each branch gets {@code max(x_branch, 0) / (max(body, 0) + max(shortcut, 0))} (RSP's
+     * {@code Add}, which clamps both inputs at zero); a share in [0,1].
+     */
+    public static final AddRule BY_POSITIVE_PART = (d, body, shortcut, relevance) -> {
+        Tensor b = d.relu(body);
+        Tensor s = d.relu(shortcut);
+        Tensor ratio = Stabilized.divideNonNegative(d, relevance, d.add(b, s));
+        return new Tensor[] {d.mul(b, ratio), d.mul(s, ratio)};
+    };
+
     private final Device d;
     private final WeightedRule weighted;
     private final AddRule add;

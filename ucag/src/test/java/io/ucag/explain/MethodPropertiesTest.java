@@ -324,7 +324,7 @@ class MethodPropertiesTest {
     @Test
     void onlyTheGradientFamilyBesidesSaliencyAndTheRelevanceFamilyAreSigned() {
         for (String name : Methods.NAMES) {
-            boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients", "rap", "rsp").contains(name)
+            boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients", "rap", "rsp", "agf").contains(name)
                     || Methods.RELEVANCE.contains(name);
             assertEquals(signed, Methods.create(name, null).signed(), name);
         }

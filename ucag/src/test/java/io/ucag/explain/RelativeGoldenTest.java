@@ -28,6 +28,7 @@ class RelativeGoldenTest {
         Map<String, Explainer> m = new LinkedHashMap<>();
         m.put("rap", new Rap());
         m.put("rsp", new Rsp(null));
+        m.put("agf", new Agf());
         return m;
     }
 

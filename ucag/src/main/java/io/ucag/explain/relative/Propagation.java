@@ -9,7 +9,8 @@ import java.util.List;
  * Walks recorded {@link Step}s backwards, moving relevance from a layer's output to its input: weighted layers by a
  * method's {@link WeightedRule}, residual sums by its {@link AddRule}, pooling by the LRP-0 (z) rule, which for
  * max pooling gives each window's relevance to its maximum and for average pooling shares it in proportion to the
- * inputs. ReLU, Dropout and (folded) BatchNorm leave relevance unchanged and have no step.
+ * inputs. ReLU leaves relevance unchanged (its step is skipped, and not shown to the observer); Dropout and
+ * (folded) BatchNorm have no step.
  */
 public final class Propagation {
     /** Relevance across a weighted layer: (N,O,Ho,Wo) at the output to (N,C,H,W) at the input. */
@@ -75,6 +76,9 @@ public final class Propagation {
         Tensor r = relevance;
         for (int i = end - 1; i >= 0; i--) {
             Step step = steps.get(i);
+            if (step instanceof Step.Relu) {
+                continue; // relevance passes a ReLU unchanged
+            }
             try (TensorScope scope = TensorScope.open()) {
                 Tensor next = step(step, r);
                 observer.onRelevance(step.name(), next);

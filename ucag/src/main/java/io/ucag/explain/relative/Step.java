@@ -38,6 +38,10 @@ public sealed interface Step {
         }
     }
 
+    /** {@code nn.ReLU}: relevance passes unchanged; a gradient is masked by {@code output > 0}. */
+    record Relu(String name, Tensor output) implements Step {
+    }
+
     /** {@code nn.MaxPool2d}; input (N,C,H,W). */
     record MaxPool(String name, Tensor input, Pool2dParams params) implements Step {
     }

@@ -102,7 +102,9 @@ public final class TracedForward {
             return y;
         } else if (layer instanceof Layer.ReLU) {
             nonNegative = true;
-            return d.relu(x);
+            Tensor y = d.relu(x);
+            steps.add(new Step.Relu(layer.name(), y));
+            return y;
         } else if (layer instanceof Layer.MaxPool2d m) {
             steps.add(new Step.MaxPool(m.name(), x, m.params()));
             return d.maxPool2d(x, m.params());

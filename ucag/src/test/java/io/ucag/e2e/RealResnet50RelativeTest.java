@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ucag.explain.Agf;
 import io.ucag.explain.Explainer;
 import io.ucag.explain.Explanation;
 import io.ucag.explain.Rap;
@@ -37,7 +38,7 @@ class RealResnet50RelativeTest {
     private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final int[] TARGETS = {285, 1}; // Egyptian cat, goldfish
     private static final int PLANE = 224 * 224;
-    private static final List<Explainer> METHODS = List.of(new Rap(), new Rsp(null));
+    private static final List<Explainer> METHODS = List.of(new Rap(), new Rsp(null), new Agf());
 
     private static Model load(Device device) {
         try {
@@ -133,10 +134,13 @@ class RealResnet50RelativeTest {
                     + " negative pixels");
         }
         // Measured correlations of the cat and goldfish maps: rap 0.956 (RAP maps of unrelated classes are alike in
-        // shape; they differ mostly in scale, the logit), rsp -0.054 (its Grad-CAM seed is class-discriminative).
+        // shape; they differ mostly in scale, the logit), rsp -0.054 (its Grad-CAM seed is class-discriminative),
+        // agf -0.71 (its factorisation splits this close-up into two regions whose signs swap with the class).
         assertTrue(correlation(rap[0]) < 0.99, "rap: cat and goldfish maps correlate " + correlation(rap[0]));
         assertTrue(correlation(java.get("rsp")[0]) < 0.5, "rsp: cat and goldfish maps correlate "
                 + correlation(java.get("rsp")[0]));
+        assertTrue(correlation(java.get("agf")[0]) < 0.5, "agf: cat and goldfish maps correlate "
+                + correlation(java.get("agf")[0]));
 
         Map<String, float[][]> cl;
         try (Device d = openCl()) {

@@ -19,11 +19,16 @@ public final class Model implements AutoCloseable {
     private final ModelSpec spec;
     private final Device device;
     private final Map<String, Tensor> parameters; // state_dict name -> tensor on device
+    private final Map<String, FusedConv> fused;    // conv name -> its weights with the next batch norm folded in
+    private final boolean ownsParameters;          // false for a view made by on()
 
-    private Model(ModelSpec spec, Device device, Map<String, Tensor> parameters) {
+    private Model(ModelSpec spec, Device device, Map<String, Tensor> parameters, Map<String, FusedConv> fused,
+                  boolean ownsParameters) {
         this.spec = spec;
         this.device = device;
         this.parameters = parameters;
+        this.fused = fused;
+        this.ownsParameters = ownsParameters;
     }
 
     /**
@@ -62,17 +67,27 @@ public final class Model implements AutoCloseable {
             }
         }
         Map<String, Tensor> uploaded = new LinkedHashMap<>();
+        Map<String, FusedConv> fused = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, int[]> e : expected.entrySet()) {
-                Tensor t = device.fromArray(Shape.of(e.getValue()), source.data(e.getKey()));
-                uploaded.put(e.getKey(), t.share()); // an untracked handle: no TensorScope may free weights
-                t.close();
+                uploaded.put(e.getKey(), untracked(device.fromArray(Shape.of(e.getValue()), source.data(e.getKey()))));
             }
+            Layers.convolutionsBeforeBatchNorms(spec.root()).forEach((bn, conv) ->
+                    fused.put(conv.name(), FusedConv.fold(conv, (Layer.BatchNorm2d) Layers.find(spec.root(), bn)
+                            .orElseThrow(), source, device)));
         } catch (RuntimeException ex) {
             uploaded.values().forEach(Tensor::close);
+            fused.values().forEach(FusedConv::close);
             throw ex;
         }
-        return new Model(spec, device, uploaded);
+        return new Model(spec, device, uploaded, fused, true);
+    }
+
+    /** An untracked handle on {@code t}: no TensorScope may free weights. */
+    static Tensor untracked(Tensor t) {
+        Tensor handle = t.share();
+        t.close();
+        return handle;
     }
 
     /** {@code (a,b,c)} like {@link Shape}, also for shapes a Shape cannot hold (rank 0, zero dimensions). */
@@ -103,7 +118,7 @@ public final class Model implements AutoCloseable {
 
     /** Logits (N, classes) of a preprocessed batch (N, 3, H, W) on {@code d} (the model's device or a wrapper). */
     public Tensor forward(Device d, Tensor input, ActivationHook hook) {
-        return new ForwardPass(d, this::parameter, hook).run(spec.root(), input);
+        return new ForwardPass(d, this::parameter, fused::get, hook).run(spec.root(), input);
     }
 
     /** {@link #forward} on the model's own device with no hook. */
@@ -118,8 +133,19 @@ public final class Model implements AutoCloseable {
                         + ", or see `ucag layers --model " + spec.architecture() + "`"));
     }
 
+    /**
+     * A view of this model whose {@link #device()} is {@code wrapper}, a device that wraps this model's device
+     * (a profiler, a recorder) and so can use its weights. Closing the view frees nothing; close this model.
+     */
+    public Model on(Device wrapper) {
+        return new Model(spec, wrapper, parameters, fused, false);
+    }
+
     @Override
     public void close() {
-        parameters.values().forEach(Tensor::close);
+        if (ownsParameters) {
+            parameters.values().forEach(Tensor::close);
+            fused.values().forEach(FusedConv::close);
+        }
     }
 }

@@ -47,6 +47,28 @@ public interface Device extends AutoCloseable {
     /** {@code F.conv2d}: x (N,C,H,W), weight (O,C,kh,kw), bias (O) or null -> (N,O,Ho,Wo); groups = 1. */
     Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Conv2dParams params);
 
+    /**
+     * A convolution with a layer's element-wise tail: {@code relu?(conv2d(x, weight, bias) + residual)}, residual
+     * (N,O,Ho,Wo) (a residual block's shortcut) or null. Devices that can run the tail inside the convolution's
+     * store save one or two passes over the output; this default runs the three ops.
+     */
+    default Tensor conv2dFused(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                               boolean relu) {
+        OpShapes.conv2dFused(x, weight, bias, params, residual);
+        Tensor y = conv2d(x, weight, bias, params);
+        if (residual != null) {
+            try (Tensor convolved = y) {
+                y = add(convolved, residual);
+            }
+        }
+        if (relu) {
+            try (Tensor linear = y) {
+                y = relu(linear);
+            }
+        }
+        return y;
+    }
+
     /** {@code F.linear}: x (N,K), weight (M,K), bias (M) or null -> (N,M) = x W^T + b. */
     Tensor linear(Tensor x, Tensor weight, Tensor bias);
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ucag.jar}. Exit status: 0 ok, 1 the work failed, 2 a usage error. */
 @Command(name = "ucag", mixinStandardHelpOptions = true, version = "ucag-java 0.1.0",
         description = "Explain CNN decisions with UCAG on a pure-Java runtime (OpenCL or Java device).",
-        subcommands = {Demo.class, Explain.class, Classify.class, Evaluate.class, BenchConv.class, SelfCheck.class,
+        subcommands = {Demo.class, Explain.class, Classify.class, Evaluate.class, Bench.class, BenchConv.class, SelfCheck.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {

@@ -1,5 +1,6 @@
 package io.ucag.explain;
 
+import io.ucag.models.ActivationHook;
 import io.ucag.models.Model;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.Tensor;
@@ -42,15 +43,13 @@ public abstract class CamMethod implements Explainer {
         Tensor[] watched = new Tensor[1];    // the tensor object the tape knows A by
         try (Tape tape = new Tape(); TensorScope scope = TensorScope.open()) {
             Device recording = tape.on(base);
-            Tensor logits = model.forward(recording, images, (name, output) -> {
-                if (name.equals(target)) { // a module called several times (a shared ReLU): the last call counts
-                    if (activation[0] != null) {
-                        activation[0].close();
-                    }
-                    activation[0] = output.share();
-                    watched[0] = tape.watch(output);
+            Tensor logits = model.forward(recording, images, ActivationHook.only(target, (name, output) -> {
+                if (activation[0] != null) { // a module called several times (a shared ReLU): the last call counts
+                    activation[0].close();
                 }
-            });
+                activation[0] = output.share();
+                watched[0] = tape.watch(output);
+            }));
             Tensor seed = Targets.oneHot(base, targets, logits.shape().dim(1));
             try (Gradients g = tape.backward(logits, seed)) {
                 Tensor cam = camImage(base, activation[0], g.of(watched[0]));

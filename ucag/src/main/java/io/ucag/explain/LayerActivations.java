@@ -1,5 +1,6 @@
 package io.ucag.explain;
 
+import io.ucag.models.ActivationHook;
 import io.ucag.models.Model;
 import io.ucag.runtime.Tensor;
 
@@ -17,14 +18,12 @@ record LayerActivations(Tensor activations, Tensor logits) implements AutoClosea
         Tensor[] kept = new Tensor[1];
         Tensor logits;
         try {
-            logits = model.forward(model.device(), images, (name, output) -> {
-                if (name.equals(target)) { // a module called several times (a shared ReLU): the last call counts
-                    if (kept[0] != null) {
-                        kept[0].close();
-                    }
-                    kept[0] = output.share();
+            logits = model.forward(model.device(), images, ActivationHook.only(target, (name, output) -> {
+                if (kept[0] != null) { // a module called several times (a shared ReLU): the last call counts
+                    kept[0].close();
                 }
-            });
+                kept[0] = output.share();
+            }));
         } catch (RuntimeException e) {
             if (kept[0] != null) {
                 kept[0].close();

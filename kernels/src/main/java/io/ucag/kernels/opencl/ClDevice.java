@@ -168,6 +168,13 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor conv2dFused(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                              boolean relu) {
+        OpShapes.requireSameDevice("conv2dFused", this, x, weight, bias, residual);
+        return ClConv.conv2dFused(this, x, weight, bias, params, residual, relu);
+    }
+
+    @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         OpShapes.requireSameDevice("linear", this, x, weight, bias);
         return ClConv.linear(this, x, weight, bias);

@@ -29,6 +29,26 @@ public final class Layers {
         }
     }
 
+    /**
+     * The batch norms that directly follow a convolution in a {@link Layer.Sequential} (the pairs a forward pass
+     * may fuse), by batch-norm name, with that convolution.
+     */
+    public static Map<String, Layer.Conv2d> convolutionsBeforeBatchNorms(Layer root) {
+        Map<String, Layer.Conv2d> pairs = new LinkedHashMap<>();
+        for (Layer layer : flatten(root)) {
+            if (layer instanceof Layer.Sequential s) {
+                List<Layer> children = s.children();
+                for (int i = 1; i < children.size(); i++) {
+                    if (children.get(i) instanceof Layer.BatchNorm2d bn
+                            && children.get(i - 1) instanceof Layer.Conv2d conv && conv.outChannels() == bn.channels()) {
+                        pairs.put(bn.name(), conv);
+                    }
+                }
+            }
+        }
+        return pairs;
+    }
+
     public static Optional<Layer> find(Layer root, String name) {
         return flatten(root).stream().filter(l -> l.name().equals(name)).findFirst();
     }

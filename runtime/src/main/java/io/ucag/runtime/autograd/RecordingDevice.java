@@ -62,6 +62,14 @@ public final class RecordingDevice implements Device {
         return y;
     }
 
+    /** Fused on the base device where nothing needs a gradient; otherwise as its three recorded ops. */
+    @Override
+    public Tensor conv2dFused(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                              boolean relu) {
+        return tape.isRecording(x, weight, bias, residual) ? Device.super.conv2dFused(x, weight, bias, params,
+                residual, relu) : base.conv2dFused(x, weight, bias, params, residual, relu);
+    }
+
     @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         Tensor y = base.linear(x, weight, bias);

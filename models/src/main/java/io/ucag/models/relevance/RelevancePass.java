@@ -28,10 +28,11 @@ import java.util.TreeSet;
  * them; the rules themselves ({@code io.ucag.runtime.relevance}) know only tensors and ops.
  *
  * <p>Canonisation (zennit's canonizers), without touching the model: a BatchNorm2d right after a Conv2d is folded
- * into it ({@code W' = W * s}, {@code b' = (b - mean) * s + beta}, {@code s = gamma / sqrt(var + eps)}), so the
- * rule sees one affine layer; a BatchNorm elsewhere is a per-channel affine map with the epsilon rule. A residual
- * sum splits relevance between body and shortcut in proportion to their contributions; ReLU and Dropout pass it;
- * Flatten reshapes it; pools follow {@link Redistribution}.
+ * into it ({@code W' = W * s}, {@code b' = (b - mean) * s + beta}, {@code s = gamma / sqrt(var + eps)}; the model's
+ * load-time folding, {@link Model#foldedConvolution}), so the rule sees one affine layer; a BatchNorm elsewhere is
+ * a per-channel affine map with the epsilon rule. A residual sum splits relevance between body and shortcut in
+ * proportion to their contributions; ReLU and Dropout pass it; Flatten reshapes it; pools follow
+ * {@link Redistribution}.
  *
  * <p>Relevance at named layers: the relevance at a layer's output (a folded Conv2d shares its BatchNorm's); a module
  * called several times (a ResNet block's shared ReLU) reports its last call in forward order, as forward hooks do.
@@ -210,11 +211,10 @@ public final class RelevancePass {
     }
 
     private Tensor foldedConv(Layer.Conv2d conv, Layer.BatchNorm2d bn, Tensor x, List<Step> steps) {
-        Tensor weight = model.parameter(conv.name() + ".weight");
-        Tensor bias = conv.bias() ? model.parameter(conv.name() + ".bias") : null;
-        BatchNormCanonizer.Folded folded = BatchNormCanonizer.fold(d, model, bn, weight, bias);
+        Tensor[] folded = model.foldedConvolution(conv.name()).orElseThrow(() -> new IllegalStateException(
+                conv.name() + " is followed by " + bn.name() + " but the model holds no folded weights for it"));
         return affine(conv.name(), List.of(bn.name(), conv.name()), new AffineOp.Convolution(conv.params()),
-                folded.weight(), folded.bias(), x, steps);
+                folded[0], folded[1], x, steps);
     }
 
     private Tensor affine(String name, List<String> names, AffineOp op, Tensor weight, Tensor bias, Tensor x,
@@ -232,7 +232,7 @@ public final class RelevancePass {
         Tensor y = d.batchNorm(x, model.parameter(bn.name() + ".running_mean"),
                 model.parameter(bn.name() + ".running_var"), model.parameter(bn.name() + ".weight"),
                 model.parameter(bn.name() + ".bias"), bn.eps());
-        Tensor scale = BatchNormCanonizer.scale(d, model, bn).reshape(1, bn.channels(), 1, 1);
+        Tensor scale = BatchNormScale.of(d, model, bn).reshape(1, bn.channels(), 1, 1);
         float eps = composite.stabilizer();
         steps.add(recording(List.of(bn.name()), r -> {
             try (TensorScope scope = TensorScope.open()) {

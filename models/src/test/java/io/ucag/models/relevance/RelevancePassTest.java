@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ucag.models.Model;
 import io.ucag.models.ModelSpec;
 import io.ucag.models.Preprocessing;
+import io.ucag.models.layers.Layer;
+import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.ops.Conv2dParams;
 import io.ucag.runtime.java.JavaDevice;
 import io.ucag.runtime.relevance.Epsilon;
 import io.ucag.runtime.relevance.Flat;
@@ -54,6 +57,32 @@ class RelevancePassTest {
                                 (residual ? "resnet " : "vgg ") + c.name() + " item " + n);
                     }
                 }
+            }
+        }
+    }
+
+    /** A BatchNorm with no convolution before it (on the input) keeps the identity; canonising keeps the logits. */
+    @Test
+    void standaloneBatchNormAndFoldedLogits() {
+        ModelSpec spec = new ModelSpec("bn-first", new Layer.Sequential("", List.of(
+                new Layer.BatchNorm2d("bn0", 3, 1e-5f),
+                new Layer.Conv2d("conv", 3, 4, 3, 3, Conv2dParams.of(2, 1), true),
+                new Layer.BatchNorm2d("bn1", 4, 1e-3f),
+                new Layer.ReLU("relu"),
+                new Layer.AdaptiveAvgPool2d("avgpool", 1, 1),
+                new Layer.Flatten("flatten"),
+                new Layer.Linear("fc", 4, SmallNets.CLASSES))), SmallNets.SIDE, Preprocessing.TORCHVISION,
+                SmallNets.CLASSES, "relu");
+        float[] x = SmallNets.images(5, 2);
+        int[] targets = {0, 2};
+        try (Model m = SmallNets.load(spec, DEVICE, 6, false)) {
+            SmallNets.assertClose(SmallNets.gradientTimesInput(m, x, targets),
+                    SmallNets.relevance(m, x, targets, LRP0), 1e-4, "LRP-0 with a BatchNorm on the input");
+        }
+        for (ModelSpec s : List.of(spec, SmallNets.vgg(), SmallNets.resnet())) {
+            try (Model m = SmallNets.load(s, DEVICE, 7, true); TensorScope scope = TensorScope.open();
+                 Relevance r = RelevancePass.run(m, SmallNets.upload(DEVICE, x), Seed.targetLogit(targets), LRP0)) {
+                SmallNets.assertClose(SmallNets.logits(m, x), r.logits().toArray(), 1e-5, s.architecture() + " logits");
             }
         }
     }

@@ -43,10 +43,11 @@ public final class AlphaBeta implements Rule {
     @Override
     public Tensor relevance(Device d, AffineLayer layer, Tensor input, Tensor relevance) {
         try (TensorScope scope = TensorScope.open()) {
+            boolean nonNegative = layer.nonNegativeInput(); // then x+ = x and the x- terms vanish
+            Tensor inputPos = nonNegative ? input : Parts.positive(d, input);
+            Tensor inputNeg = nonNegative ? null : Parts.negative(d, input);
             Tensor weightPos = Parts.positive(d, layer.weight());
-            Tensor weightNeg = Parts.negative(d, layer.weight());
-            Tensor inputPos = Parts.positive(d, input);
-            Tensor inputNeg = layer.nonNegativeInput() ? null : Parts.negative(d, input);
+            Tensor weightNeg = inputNeg != null || beta != 0 ? Parts.negative(d, layer.weight()) : null;
             Tensor result = d.scale(share(d, layer, inputPos, inputNeg, weightPos, weightNeg,
                     Parts.positive(d, layer.bias()), relevance), alpha);
             if (beta != 0) {

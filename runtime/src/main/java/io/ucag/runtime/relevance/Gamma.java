@@ -44,7 +44,7 @@ public final class Gamma implements Rule {
             Tensor z = layer.op().apply(d, input, w, b);
             Tensor positiveOutputs = d.sign(d.relu(z));              // 1 where z > 0
             Tensor negativeOutputs = d.sign(d.relu(d.scale(z, -1f))); // 1 where z < 0
-            Tensor inputPos = Parts.positive(d, input);
+            Tensor inputPos = layer.nonNegativeInput() ? input : Parts.positive(d, input);
             Tensor inputNeg = layer.nonNegativeInput() ? null : Parts.negative(d, input);
             Tensor up = AlphaBeta.share(d, layer, inputPos, inputNeg, weightUp, weightDown, biasUp,
                     d.mul(relevance, positiveOutputs));

@@ -25,8 +25,12 @@ public final class Stabilizer {
         }
         try (TensorScope scope = TensorScope.open()) {
             Tensor sign = d.sign(z);
-            Tensor isZero = oneMinus(d, d.abs(sign)); // 1 where z == 0
-            Tensor step = eps > 0 ? d.scale(d.add(sign, isZero), eps) : isZero;
+            Tensor step;
+            if (eps > 0) { // sgn(z) with sgn(0) = 1: sign(sign(z) + 0.5) maps -1, 0, 1 to -1, 1, 1
+                step = d.scale(d.sign(d.add(sign, d.fromArray(Shape.of(1), new float[] {0.5f}))), eps);
+            } else {
+                step = oneMinus(d, d.abs(sign)); // 1 where z == 0
+            }
             return scope.keep(d.add(z, step));
         }
     }

@@ -91,7 +91,7 @@ public final class AgfPropagation {
             Tensor out = w.imageInput()
                     ? ZBox.propagate(d, w, d.reshape(r, w.convOutputShape()), preprocessing)
                     : weighted(w, d.reshape(r, w.convOutputShape()), d.reshape(g, w.convOutputShape()), flat, before);
-            Tensor gradIn = w.imageInput() ? null : d.reshape(d.conv2dBackwardInput(d.reshape(g, w.convOutputShape()),
+            Tensor gradIn = w.imageInput() ? null : d.reshape(Transposed.of(d, d.reshape(g, w.convOutputShape()),
                     w.weight(), w.input().shape(), w.params()), w.inputShape());
             return new Streams(d.reshape(out, w.inputShape()), gradIn);
         } else if (step instanceof Step.MaxPool m) {
@@ -121,7 +121,7 @@ public final class AgfPropagation {
         Shape shape = x.shape();
         Tensor absX = d.abs(x);
         Tensor absW = d.abs(w.weight());
-        Tensor c = d.mul(absX, d.conv2dBackwardInput(
+        Tensor c = d.mul(absX, Transposed.of(d, 
                 Stabilized.divideNonNegative(d, r, d.conv2d(absX, absW, null, p)), absW, shape, p));
         Tensor nonZero = d.abs(d.sign(c));
         if (w.linear()) {
@@ -130,7 +130,7 @@ public final class AgfPropagation {
             }
             // After the flatten: M from the 4-D activations, as the code's reshape_gfn branch.
             Shape s4 = flatten.inputShape();
-            Tensor gradIn = d.reshape(d.conv2dBackwardInput(g, w.weight(), shape, p), s4);
+            Tensor gradIn = d.reshape(Transposed.of(d, g, w.weight(), shape, p), s4);
             Tensor m = d.add(d.zeros(s4), channelMean(d.mul(d.reshape(x, s4), gradIn)));
             m = d.mul(d.relu(d.reshape(m, shape)), nonZero);
             m = Stabilized.divideNonNegative(d, m, d.reduce(m, ReduceOp.MAX, new int[] {1, 2, 3}, true));
@@ -139,15 +139,15 @@ public final class AgfPropagation {
         if (flat || w.weight().shape().dim(2) == 1 && w.weight().shape().dim(3) == 1) {
             return c;
         }
-        Tensor gradIn = d.conv2dBackwardInput(g, w.weight(), shape, p);
+        Tensor gradIn = Transposed.of(d, g, w.weight(), shape, p);
         Tensor m = d.relu(channelMean(d.mul(x, gradIn)));                                        // (1,1,H,W)
         m = Stabilized.divideNonNegative(d, m, d.reduce(m, ReduceOp.MAX, new int[] {1, 2, 3}, true));
-        Tensor attributedGrad = d.conv2dBackwardInput(d.mul(g, d.abs(d.sign(r))), w.weight(), shape, p);
+        Tensor attributedGrad = Transposed.of(d, d.mul(g, d.abs(d.sign(r))), w.weight(), shape, p);
         Tensor phi = channelMean(c);
         Tensor fx = d.relu(AgfFactorization.factor(d, x, phi));
         Tensor fdx = d.relu(AgfFactorization.factor(d, attributedGrad, phi));
         Tensor ones = d.add(d.zeros(shape), Stabilized.one(d));
-        Tensor a = d.conv2dBackwardInput(
+        Tensor a = Transposed.of(d, 
                 Stabilized.divideNonNegative(d, r, d.conv2d(ones, absW, null, p)), absW, shape, p);
         Tensor guide = d.add(d.add(d.div(d.add(fx, m), d.add(d.exp(d.scale(c, -1f)), Stabilized.one(d))), fdx), a);
         return deltaShift(c, d.mul(guide, nonZero), nonZero);

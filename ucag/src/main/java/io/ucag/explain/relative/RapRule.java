@@ -58,11 +58,11 @@ public final class RapRule implements Propagation.WeightedRule {
         Tensor toPositive = Stabilized.divideNonNegative(d, rPos, positive);
         Tensor toNegative = d.add(Stabilized.divideNonNegative(d, relevance, d.add(positive, negative)),
                 Stabilized.divideNonNegative(d, rNeg, negative));
-        Tensor c = d.mul(aPos, d.add(d.conv2dBackwardInput(toPositive, wPos, shape, p),
-                d.conv2dBackwardInput(toNegative, wNeg, shape, p)));
+        Tensor c = d.mul(aPos, d.add(Transposed.of(d, toPositive, wPos, shape, p),
+                Transposed.of(d, toNegative, wNeg, shape, p)));
         if (aNeg != null) {
-            c = d.add(c, d.mul(aNeg, d.add(d.conv2dBackwardInput(toPositive, wNeg, shape, p),
-                    d.conv2dBackwardInput(toNegative, wPos, shape, p))));
+            c = d.add(c, d.mul(aNeg, d.add(Transposed.of(d, toPositive, wNeg, shape, p),
+                    Transposed.of(d, toNegative, wPos, shape, p))));
         }
         return Stabilized.shift(d, c, Stabilized.itemSum(d, relevance));
     }

@@ -55,6 +55,6 @@ public final class RspRule implements Propagation.WeightedRule {
     private static Tensor section(Device d, Tensor a, Tensor part, Shape kernel, Conv2dParams p) {
         Tensor v = d.conv2dBackwardWeight(part, a, kernel.dim(2), kernel.dim(3), p);
         Tensor g = d.conv2d(a, v, null, p);
-        return d.mul(a, d.conv2dBackwardInput(Stabilized.divideNonNegative(d, part, g), v, a.shape(), p));
+        return d.mul(a, Transposed.of(d, Stabilized.divideNonNegative(d, part, g), v, a.shape(), p));
     }
 }

@@ -31,9 +31,9 @@ public final class ZBox {
         Tensor z = d.add(d.add(d.conv2d(x, w, null, p), d.scale(d.conv2d(low, positive, null, p), -1f)),
                 d.conv2d(high, negated, null, p));
         Tensor s = Stabilized.divide(d, relevance, z); // z >= 0 when x lies within the bounds
-        Tensor c = d.mul(x, d.conv2dBackwardInput(s, w, shape, p));
-        c = d.add(c, d.scale(d.mul(low, d.conv2dBackwardInput(s, positive, shape, p)), -1f));
-        return d.add(c, d.mul(high, d.conv2dBackwardInput(s, negated, shape, p)));
+        Tensor c = d.mul(x, Transposed.of(d, s, w, shape, p));
+        c = d.add(c, d.scale(d.mul(low, Transposed.of(d, s, positive, shape, p)), -1f));
+        return d.add(c, d.mul(high, Transposed.of(d, s, negated, shape, p)));
     }
 
     /** A (1,C,H,W) image holding {@code perChannel[c]} everywhere in channel c. */

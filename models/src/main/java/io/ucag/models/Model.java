@@ -8,6 +8,7 @@ import io.ucag.runtime.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -114,6 +115,15 @@ public final class Model implements AutoCloseable {
             throw new IllegalArgumentException(spec.architecture() + " has no parameter '" + name + "'");
         }
         return t;
+    }
+
+    /**
+     * The weight (O,C,kh,kw) and bias (O) of convolution {@code conv} with the batch norm right after it folded in
+     * (computed once at load), or empty when no batch norm follows it. Owned by the model: do not close.
+     */
+    public Optional<Tensor[]> foldedConvolution(String conv) {
+        FusedConv f = fused.get(conv);
+        return f == null ? Optional.empty() : Optional.of(new Tensor[] {f.weight(), f.bias()});
     }
 
     /** Logits (N, classes) of a preprocessed batch (N, 3, H, W) on {@code d} (the model's device or a wrapper). */

@@ -9,7 +9,7 @@ import io.ucag.runtime.java.JavaDevice;
 import org.junit.jupiter.api.Assumptions;
 
 /** The devices models' tests run on, shared by the test classes of one JVM (kernels are compiled once). */
-final class TestDevices {
+public final class TestDevices {
     private static final JavaDevice JAVA = new JavaDevice(2);
     private static ClDevice openCl;
     private static String openClUnavailable;
@@ -18,7 +18,7 @@ final class TestDevices {
     }
 
     /** {@code java} or {@code opencl} (see {@link #openCl()}). */
-    static Device device(String kind) {
+    public static Device device(String kind) {
         return switch (kind) {
             case "java" -> JAVA;
             case "opencl" -> openCl();
@@ -27,7 +27,7 @@ final class TestDevices {
     }
 
     /** The shared OpenCL device; skips the test without one, except under CI=true (as kernels' tests). */
-    static synchronized Device openCl() {
+    public static synchronized Device openCl() {
         if (openCl == null && openClUnavailable == null) {
             try {
                 openCl = ClDevice.open();

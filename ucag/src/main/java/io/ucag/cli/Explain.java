@@ -2,14 +2,20 @@ package io.ucag.cli;
 
 import io.ucag.explain.Explainer;
 import io.ucag.explain.Methods;
+import io.ucag.explain.RelevanceExplainer;
 import io.ucag.explain.UcagOptions;
 import io.ucag.models.ImageNetClasses;
 import io.ucag.models.Model;
 import io.ucag.render.PostProcess;
+import io.ucag.models.image.RgbImage;
 import io.ucag.runtime.Device;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.io.Npy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,8 +36,23 @@ final class Explain implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "gradcam", paramLabel = "NAME",
             description = "CAMs: gradcam, gradcam++, xgradcam, layercam, hirescam, scorecam (one forward per "
                     + "channel: slow); fullgrad; gradients: saliency, inputxgradient, smoothgrad (25 noisy copies), "
-                    + "integratedgradients (32 steps) (default: ${DEFAULT-VALUE}).")
+                    + "integratedgradients (32 steps); relevance: lrp (composite epsilon-plus), lrp-eps, lrp-ab, "
+                    + "lrp-zplus, clrp (c*LRP), sglrp; relative: rap, rsp (from --layer), agf "
+                    + "(default: ${DEFAULT-VALUE}).")
     String method;
+
+    @Option(names = "--composite", paramLabel = "NAME",
+            description = "LRP composite of a relevance method: epsilon-plus, epsilon-plus-flat, epsilon-gamma-box, "
+                    + "alpha2-beta1, alpha1-beta0, epsilon, lrp0 (default: the method's).")
+    String composite;
+
+    @Option(names = "--dump-layer", paramLabel = "NAME[,NAME...]",
+            description = "Relevance method: write the relevance and gradient at these layers' outputs (repeatable "
+                    + "or comma-separated) to --dump-dir as .npy and print the per-layer relevance sums.")
+    List<String> dumpLayers = new ArrayList<>();
+
+    @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where --dump-layer writes (default: .).")
+    Path dumpDir = Path.of(".");
 
     @Mixin
     UcagFlags ucag;
@@ -60,7 +81,12 @@ final class Explain implements Callable<Integer> {
     public Integer call() throws Exception {
         PostProcess postProcess = PostProcess.parse(post);
         UcagOptions options = ucag.options();
-        Explainer explainer = Methods.create(method, layer);
+        Explainer explainer = Methods.create(method, layer, composite);
+        List<String> dump = RelevanceDump.layerNames(dumpLayers);
+        if (!dump.isEmpty() && !(explainer instanceof RelevanceExplainer)) {
+            throw new IllegalArgumentException("--dump-layer needs a relevance method (" + Methods.RELEVANCE
+                    + "), not '" + method + "'");
+        }
         int targetClass = parseTarget(target);
         PrintWriter console = spec.commandLine().getOut();
         try (Device d = model.openDevice(); Model m = model.loadModel(d)) {
@@ -70,6 +96,12 @@ final class Explain implements Callable<Integer> {
             if (raw != null) {
                 int side = r.photo().height();
                 Npy.write(raw, new int[] {side, r.photo().width()}, postProcess.apply(finalMap));
+            }
+            if (!dump.isEmpty()) {
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor input = ImageInputs.batch(d, new RgbImage[] {r.photo()}, m.spec().preprocessing());
+                    RelevanceDump.write(m, input, (RelevanceExplainer) explainer, r.target(), dump, dumpDir, console);
+                }
             }
             console.printf(Locale.ROOT, "%s: class %d %s (p = %.4f); %s %.2f s%s; wrote %s%s%n", image,
                     r.target(), ImageNetClasses.name(r.target()), r.probability(), explainer.name(), r.baseSeconds(),

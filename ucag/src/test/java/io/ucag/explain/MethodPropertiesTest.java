@@ -322,9 +322,10 @@ class MethodPropertiesTest {
     }
 
     @Test
-    void onlyTheGradientFamilyBesidesSaliencyIsSigned() {
+    void onlyTheGradientFamilyBesidesSaliencyAndTheRelevanceFamilyAreSigned() {
         for (String name : Methods.NAMES) {
-            boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients").contains(name);
+            boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients").contains(name)
+                    || Methods.RELEVANCE.contains(name) || List.of("rap", "rsp", "agf").contains(name);
             assertEquals(signed, Methods.create(name, null).signed(), name);
         }
     }

@@ -1,0 +1,155 @@
+package io.ucag.models.relevance;
+
+import io.ucag.models.Model;
+import io.ucag.models.ModelSpec;
+import io.ucag.models.Parameters;
+import io.ucag.models.Preprocessing;
+import io.ucag.models.TestDevices;
+import io.ucag.models.layers.Layer;
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.io.Npy;
+import io.ucag.runtime.io.NpyArray;
+import io.ucag.runtime.ops.Conv2dParams;
+import io.ucag.runtime.ops.Pool2dParams;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Golden parity with the independent PyTorch LRP of {@code models/src/test/fixtures/make_lrp_goldens.py} (float64,
+ * autograd "gradient trick"): the input relevance (N,3,H,W) of the {@code epsilon} and {@code alpha1-beta0}
+ * composites on a VGG-like and a ResNet-like network with BatchNorm and biases, on both devices.
+ */
+class RelevanceGoldenTest {
+    private static final String DIR = "/golden/lrp/";
+
+    /** The fixture's ResNet-like net: stem, an identity block, a projection block, global pool, fc. */
+    static ModelSpec resnet() {
+        List<Layer> top = new ArrayList<>();
+        top.add(new Layer.Conv2d("conv1", 3, 4, 3, 3, Conv2dParams.of(1, 1), false));
+        top.add(new Layer.BatchNorm2d("bn1", 4, 1e-5f));
+        top.add(new Layer.ReLU("relu"));
+        top.add(new Layer.MaxPool2d("maxpool", Pool2dParams.of(2, 2, 0)));
+        top.add(new Layer.Sequential("layer1", List.of(block("layer1.0", 4, 4, 1))));
+        top.add(new Layer.Sequential("layer2", List.of(block("layer2.0", 4, 8, 2))));
+        top.add(new Layer.AdaptiveAvgPool2d("avgpool", 1, 1));
+        top.add(new Layer.Flatten("flatten"));
+        top.add(new Layer.Linear("fc", 8, SmallNets.CLASSES));
+        return new ModelSpec("golden-resnet", new Layer.Sequential("", top), SmallNets.SIDE,
+                Preprocessing.TORCHVISION, SmallNets.CLASSES, "layer2");
+    }
+
+    private static Layer.Residual block(String name, int in, int out, int stride) {
+        Layer.ReLU relu = new Layer.ReLU(name + ".relu");
+        Layer.Sequential body = new Layer.Sequential(name + ".body", List.of(
+                new Layer.Conv2d(name + ".conv1", in, out, 3, 3, Conv2dParams.of(stride, 1), false),
+                new Layer.BatchNorm2d(name + ".bn1", out, 1e-5f), relu,
+                new Layer.Conv2d(name + ".conv2", out, out, 3, 3, Conv2dParams.of(1, 1), false),
+                new Layer.BatchNorm2d(name + ".bn2", out, 1e-5f)));
+        List<Layer> shortcut = stride == 1 && in == out ? List.of() : List.of(
+                new Layer.Conv2d(name + ".downsample.0", in, out, 1, 1, Conv2dParams.of(stride, 0), false),
+                new Layer.BatchNorm2d(name + ".downsample.1", out, 1e-5f));
+        return new Layer.Residual(name, body, new Layer.Sequential(name + ".downsample", shortcut), relu);
+    }
+
+    private record Golden(Map<String, NpyArray> tensors, int[] targets) {
+        NpyArray get(String name) {
+            NpyArray a = tensors.get(name);
+            if (a == null) {
+                throw new IllegalStateException("golden " + name + " is missing: run make_lrp_goldens.py");
+            }
+            return a;
+        }
+
+        Model model(String net, ModelSpec spec, Device d) {
+            Map<String, NpyArray> params = new LinkedHashMap<>();
+            tensors.forEach((k, v) -> {
+                if (k.startsWith("param:" + net + ".")) {
+                    params.put(k.substring(("param:" + net + ".").length()), v);
+                }
+            });
+            return Model.load(spec, new Parameters() {
+                @Override
+                public Set<String> names() {
+                    return params.keySet();
+                }
+
+                @Override
+                public int[] shape(String name) {
+                    return params.get(name).shape().clone();
+                }
+
+                @Override
+                public float[] data(String name) {
+                    return params.get(name).data();
+                }
+            }, d);
+        }
+    }
+
+    private static Golden load() throws IOException {
+        Map<String, NpyArray> tensors = new LinkedHashMap<>();
+        List<Integer> targets = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(resource("manifest.txt"),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split(" ");
+                if (f[0].equals("target")) {
+                    targets.add(Integer.parseInt(f[2]));
+                } else {
+                    try (InputStream in = resource(f[2])) {
+                        tensors.put(f[0] + ":" + f[1], Npy.read(in, f[2]));
+                    }
+                }
+            }
+        }
+        return new Golden(tensors, targets.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = RelevanceGoldenTest.class.getResourceAsStream(DIR + name);
+        if (in == null) {
+            throw new IOException("missing test resource " + DIR + name + ": run make_lrp_goldens.py");
+        }
+        return in;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "opencl"})
+    void matchesTheTorchReference(String kind) throws IOException {
+        Device d = TestDevices.device(kind);
+        Golden g = load();
+        NpyArray input = g.get("tensor:input");
+        for (String net : List.of("vgg", "resnet")) {
+            ModelSpec spec = net.equals("vgg") ? SmallNets.vgg() : resnet();
+            try (Model m = g.model(net, spec, d); TensorScope scope = TensorScope.open()) {
+                Tensor x = d.fromArray(Shape.of(input.shape()), input.data());
+                SmallNets.assertClose(g.get("logits:" + net + ".logits").data(), m.forward(x).toArray(), 1e-5,
+                        net + " logits");
+                for (String composite : List.of("epsilon", "alpha1-beta0")) {
+                    Composite c = Composites.create(composite, Preprocessing.TORCHVISION);
+                    try (Relevance r = RelevancePass.run(m, x, Seed.targetLogit(g.targets()), c)) {
+                        SmallNets.assertClose(g.get("relevance:" + net + "." + composite).data(), r.input().toArray(),
+                                1e-4, kind + " " + net + " " + composite);
+                    }
+                }
+            }
+        }
+    }
+}

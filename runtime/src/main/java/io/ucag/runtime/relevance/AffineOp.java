@@ -1,0 +1,53 @@
+package io.ucag.runtime.relevance;
+
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.ops.Conv2dParams;
+
+/**
+ * The linear map {@code f(x; W) + b} of a layer that LRP rules modify: a convolution or a dense layer. Rules only
+ * need the forward map and its transpose with respect to the input ({@code c = f^T(s; W)}, the input gradient of
+ * {@code <s, f(x; W)>}), both with weights the rule chose.
+ */
+public sealed interface AffineOp {
+    /** {@code f(x; weight) + bias}; {@code bias} may be null (no bias). */
+    Tensor apply(Device d, Tensor x, Tensor weight, Tensor bias);
+
+    /** {@code f^T(s; weight)}: the transposed map of {@code s} (output shape) back to {@code inputShape}. */
+    Tensor transpose(Device d, Tensor s, Tensor weight, Shape inputShape);
+
+    /** {@code F.conv2d}: x (N,C,H,W), weight (O,C,kh,kw), bias (O). */
+    record Convolution(Conv2dParams params) implements AffineOp {
+        @Override
+        public Tensor apply(Device d, Tensor x, Tensor weight, Tensor bias) {
+            return d.conv2d(x, weight, bias, params);
+        }
+
+        /** Stride-1 and 1x1 layers run as a forward convolution ({@link ForwardTranspose}; much faster here). */
+        @Override
+        public Tensor transpose(Device d, Tensor s, Tensor weight, Shape inputShape) {
+            Shape w = weight.shape();
+            if (ForwardTranspose.applies(params, w.dim(2), w.dim(3))) {
+                return ForwardTranspose.apply(d, s, weight, inputShape, params);
+            }
+            return d.conv2dBackwardInput(s, weight, inputShape, params);
+        }
+    }
+
+    /** {@code F.linear}: x (N,K), weight (M,K), bias (M). */
+    record Dense() implements AffineOp {
+        @Override
+        public Tensor apply(Device d, Tensor x, Tensor weight, Tensor bias) {
+            if (bias != null) {
+                return d.linear(x, weight, bias);
+            }
+            return d.matmul(x, weight, false, true);
+        }
+
+        @Override
+        public Tensor transpose(Device d, Tensor s, Tensor weight, Shape inputShape) {
+            return d.matmul(s, weight, false, false); // (N,M) x (M,K)
+        }
+    }
+}

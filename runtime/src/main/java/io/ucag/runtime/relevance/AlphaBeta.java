@@ -1,0 +1,80 @@
+package io.ucag.runtime.relevance;
+
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+
+/**
+ * The LRP-alpha-beta rule (Bach et al. 2015, eq. 60; Montavon et al. 2019, eq. 6 for alpha1-beta0):
+ * {@code R_i = sum_j (alpha * z+_ij / z+_j - beta * z-_ij / z-_j) R_j}, where {@code z+_ij} are the positive
+ * contributions {@code x+_i w+_ij} and {@code x-_i w-_ij} (plus the positive bias in the sum {@code z+_j}), and
+ * {@code z-_ij} the negative ones {@code x+_i w-_ij}, {@code x-_i w+_ij} (plus the negative bias), as zennit's
+ * {@code AlphaBeta}: signed inputs are allowed. {@code alpha - beta = 1} keeps relevance conserved up to the
+ * biases; alpha = 1, beta = 0 is the z-plus rule ({@link ZPlus}). Denominators are stabilised with
+ * {@link Stabilizer#DEFAULT_EPSILON}.
+ */
+public final class AlphaBeta implements Rule {
+    private final float alpha;
+    private final float beta;
+
+    /** @param alpha >= 1, beta >= 0 with alpha - beta = 1 */
+    public AlphaBeta(float alpha, float beta) {
+        if (!(alpha >= 0 && beta >= 0) || Math.abs(alpha - beta - 1) > 1e-6) {
+            throw new IllegalArgumentException("alpha-beta rule: need alpha >= 0, beta >= 0 and alpha - beta = 1, got"
+                    + " alpha " + alpha + ", beta " + beta);
+        }
+        this.alpha = alpha;
+        this.beta = beta;
+    }
+
+    public float alpha() {
+        return alpha;
+    }
+
+    public float beta() {
+        return beta;
+    }
+
+    @Override
+    public String name() {
+        return "alpha-beta(" + alpha + "," + beta + ")";
+    }
+
+    @Override
+    public Tensor relevance(Device d, AffineLayer layer, Tensor input, Tensor relevance) {
+        try (TensorScope scope = TensorScope.open()) {
+            boolean nonNegative = layer.nonNegativeInput(); // then x+ = x and the x- terms vanish
+            Tensor inputPos = nonNegative ? input : Parts.positive(d, input);
+            Tensor inputNeg = nonNegative ? null : Parts.negative(d, input);
+            Tensor weightPos = Parts.positive(d, layer.weight());
+            Tensor weightNeg = inputNeg != null || beta != 0 ? Parts.negative(d, layer.weight()) : null;
+            Tensor result = d.scale(share(d, layer, inputPos, inputNeg, weightPos, weightNeg,
+                    Parts.positive(d, layer.bias()), relevance), alpha);
+            if (beta != 0) {
+                Tensor negativeShare = share(d, layer, inputPos, inputNeg, weightNeg, weightPos,
+                        Parts.negative(d, layer.bias()), relevance);
+                result = d.add(result, d.scale(negativeShare, -beta));
+            }
+            return scope.keep(result);
+        }
+    }
+
+    /**
+     * The relevance of the contributions {@code x+ * first + x- * second} (their sum with {@code bias} is the
+     * denominator): {@code x+ * f^T(s; first) + x- * f^T(s; second)} with {@code s = R / stabilise(z)}.
+     */
+    static Tensor share(Device d, AffineLayer layer, Tensor inputPos, Tensor inputNeg, Tensor first, Tensor second,
+                        Tensor bias, Tensor relevance) {
+        AffineOp op = layer.op();
+        Tensor z = op.apply(d, inputPos, first, bias);
+        if (inputNeg != null) {
+            z = d.add(z, op.apply(d, inputNeg, second, null));
+        }
+        Tensor s = Stabilizer.divide(d, relevance, z, Stabilizer.DEFAULT_EPSILON);
+        Tensor r = d.mul(inputPos, op.transpose(d, s, first, inputPos.shape()));
+        if (inputNeg != null) {
+            r = d.add(r, d.mul(inputNeg, op.transpose(d, s, second, inputNeg.shape())));
+        }
+        return r;
+    }
+}

@@ -20,9 +20,9 @@ interface GemmKernel {
     String name();
 
     /**
-     * For r in [0, rows), j in [0, cols): {@code c[r][j] += sum over k < depth of a[r * depth + k] * b[k][j]}, one
-     * fused multiply-add per k, in k order. {@code depth} is a positive multiple of 4, {@code rows} a multiple of
-     * {@link #rowStep()} and {@code cols} of {@link #columnStep()}; the arrays hold at least that much.
+     * For r in [0, rows), j in [0, cols): {@code c[r][j] += sum over k < depth of a[r * depth + k] * b[b0 + k][j]},
+     * one fused multiply-add per k, in k order. {@code depth} is a positive multiple of 4, {@code rows} a multiple
+     * of {@link #rowStep()} and {@code cols} of {@link #columnStep()}; the arrays hold at least that much.
      */
-    void multiply(float[] a, int depth, int rows, float[][] b, float[][] c, int cols);
+    void multiply(float[] a, int depth, int rows, float[][] b, int b0, float[][] c, int cols);
 }

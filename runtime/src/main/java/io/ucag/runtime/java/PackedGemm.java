@@ -1,6 +1,7 @@
 package io.ucag.runtime.java;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one matrix product of the Java device, behind conv2d (forward, input and weight gradients), linear and
@@ -10,13 +11,15 @@ import java.util.Arrays;
  *
  * <p>Cache blocking, named as in BLIS/CLBlast:
  * <ul>
- *   <li>{@link #MC} x {@link #NC}: one tile of C, one parallel task. Tiles are split evenly (576 columns give
- *       2 x 288, not 512 + 64) and shrunk while there are fewer than four per thread, so small products still
- *       keep every thread busy;</li>
- *   <li>{@link #KC}: the depth of one packed block. A task walks the depth in blocks of KC: it packs the block of
- *       B under its tile into KC row arrays of NC floats (256 KiB, in the core's L2 while every row block of the
- *       tile reuses it; the copy costs 1/MC of the multiply-adds), the block of A into a flat MC x KC panel, and
- *       runs the {@link GemmKernel} over them, accumulating into the tile's row arrays in L2.</li>
+ *   <li>{@link #MC} x {@link #NC}: one tile of C, one task. Tiles are split evenly (576 columns give 2 x 288, not
+ *       512 + 64) and shrunk while there are fewer than four per thread, so small products still keep every
+ *       thread busy. One worker per thread pulls tasks in column-tile order;</li>
+ *   <li>{@link #KC}: the depth of one packed block. A task walks the depth in blocks of KC: the block of B under
+ *       its tile as KC row arrays of NC floats (256 KiB, in the core's L2 while every register block of the tile
+ *       reuses it), the block of A as a flat MC x KC panel, and the {@link GemmKernel} accumulates into the
+ *       tile's row arrays. B is packed per task (a copy of 1/MC of the multiply-adds), or, when several row
+ *       tiles share it, once per worker and column tile over the whole depth (at most
+ *       {@link #WHOLE_DEPTH_FLOATS}); A is packed per task and block (1/NC).</li>
  * </ul>
  * The register block (MR x NR in BLIS) is the kernel's {@link GemmKernel#rowStep()} x
  * {@link GemmKernel#columnStep()}; tiles are padded to it, and the depth to a multiple of four, with zeros, so the
@@ -32,6 +35,12 @@ final class PackedGemm {
     static final int KC = 256;
     /** Products with fewer multiply-adds run on the calling thread: a hand-off to the pool costs more. */
     static final long SERIAL_MULTIPLY_ADDS = 1L << 17;
+    /**
+     * The most floats of B a worker keeps packed over the whole depth (8 MiB): with several row tiles, B is then
+     * packed once per worker and column tile instead of once per task, which for an im2col B with few columns
+     * (late ResNet layers) cost as much as the product.
+     */
+    static final int WHOLE_DEPTH_FLOATS = 1 << 21;
 
     private PackedGemm() {
     }
@@ -55,24 +64,38 @@ final class PackedGemm {
         Tiling tiling = Tiling.of(rows, width, serial ? 1 : loop.threads(), kernel);
         int rowTiles = Tiling.count(rows, tiling.rowTile);
         int tasks = rowTiles * Tiling.count(width, tiling.colTile);
-        long costPerTile = (long) tiling.rowTile * tiling.colTile * Math.max(depth, 1);
-        ParallelLoop.RangeBody body = (from, to) -> {
-            Workspace ws = new Workspace(tiling, Math.min(Math.max(depth, 1), KC), kernel);
-            for (int t = from; t < to; t++) {
-                // consecutive tasks share a column tile, so a thread's chunk re-reads the same columns of B
+        // B packed over the whole depth, once per worker and column tile, when several row tiles reuse it
+        boolean wholeDepth = rowTiles > 1 && (long) roundUp(depth, 4) * tiling.colTile <= WHOLE_DEPTH_FLOATS;
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            Workspace ws = new Workspace(tiling, wholeDepth ? depth : Math.min(depth, KC), kernel);
+            int packedColumnTile = -1;
+            // tasks in column-tile order, row tile fastest, so a worker's consecutive tasks share a column tile
+            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
                 int r0 = (t % rowTiles) * tiling.rowTile;
                 int j0 = (t / rowTiles) * tiling.colTile;
                 int tileRows = Math.min(tiling.rowTile, rows - r0);
                 int tileCols = Math.min(tiling.colTile, width - j0);
                 c.load(r0, tileRows, j0, tileCols, ws.tile);
-                multiplyTile(kernel, a, b, depth, r0, tileRows, j0, tileCols, ws);
+                if (wholeDepth && packedColumnTile != t / rowTiles) {
+                    packB(b, 0, depth, j0, tileCols, roundUp(tileCols, kernel.columnStep()), ws.bRows);
+                    packedColumnTile = t / rowTiles;
+                }
+                multiplyTile(kernel, a, b, wholeDepth, depth, r0, tileRows, j0, tileCols, ws);
                 c.store(r0, tileRows, j0, tileCols, ws.tile);
             }
         };
-        if (serial) {
-            body.run(0, tasks);
+        int workers = serial ? 1 : Math.min(loop.threads(), tasks);
+        if (workers == 1) {
+            worker.run();
         } else {
-            loop.forRange(tasks, costPerTile, body);
+            // one long-lived worker per thread pulling tasks: each packs its panels once per call, and a thread
+            // slowed down by other processes simply takes fewer tasks
+            loop.forRange(workers, Long.MAX_VALUE / workers, (from, to) -> {
+                for (int w = from; w < to; w++) {
+                    worker.run();
+                }
+            });
         }
     }
 
@@ -115,21 +138,20 @@ final class PackedGemm {
     /** Per-thread buffers: the C tile and the packed block of B as row arrays, the block of A as a flat panel. */
     private static final class Workspace {
         final float[][] tile;   // (rowTile padded to rowStep, colTile padded to columnStep)
-        final float[][] bRows;  // (KC padded to 4, colTile padded to columnStep)
+        final float[][] bRows;  // (KC or the whole depth, padded to 4, colTile padded to columnStep)
         final float[] aPanel;   // (rowTile padded to rowStep) x (KC padded to 4)
 
-        Workspace(Tiling tiling, int depthBlock, GemmKernel kernel) {
+        Workspace(Tiling tiling, int bDepth, GemmKernel kernel) {
             int paddedRows = roundUp(tiling.rowTile, kernel.rowStep());
             int paddedCols = roundUp(tiling.colTile, kernel.columnStep());
-            int paddedDepth = roundUp(depthBlock, 4);
             tile = new float[paddedRows][paddedCols];
-            bRows = new float[paddedDepth][paddedCols];
-            aPanel = new float[paddedRows * paddedDepth];
+            bRows = new float[roundUp(Math.max(bDepth, 1), 4)][paddedCols];
+            aPanel = new float[paddedRows * roundUp(Math.max(Math.min(bDepth, KC), 1), 4)];
         }
     }
 
-    private static void multiplyTile(GemmKernel kernel, GemmMatrix a, GemmPanelSource b, int depth, int r0,
-                                     int tileRows, int j0, int tileCols, Workspace ws) {
+    private static void multiplyTile(GemmKernel kernel, GemmMatrix a, GemmPanelSource b, boolean bPacked,
+                                     int depth, int r0, int tileRows, int j0, int tileCols, Workspace ws) {
         int paddedRows = roundUp(tileRows, kernel.rowStep());
         int paddedCols = roundUp(tileCols, kernel.columnStep());
         // padding is computed but never stored; zero it so stale values cannot turn into NaN or subnormals
@@ -139,13 +161,25 @@ final class PackedGemm {
         for (int k0 = 0; k0 < depth; k0 += KC) {
             int blockDepth = Math.min(KC, depth - k0);
             int paddedDepth = roundUp(blockDepth, 4);
-            b.packRows(k0, blockDepth, j0, tileCols, ws.bRows);
-            for (int k = 0; k < paddedDepth; k++) {
-                // zero, not stale: 0 * a stale infinity in the padding of A or B would be NaN
-                Arrays.fill(ws.bRows[k], k < blockDepth ? tileCols : 0, paddedCols, 0f);
+            int bRow0 = bPacked ? k0 : 0;
+            if (!bPacked) {
+                packB(b, k0, blockDepth, j0, tileCols, paddedCols, ws.bRows);
             }
             a.packPanel(r0, tileRows, paddedRows, k0, blockDepth, paddedDepth, ws.aPanel);
-            kernel.multiply(ws.aPanel, paddedDepth, paddedRows, ws.bRows, ws.tile, paddedCols);
+            kernel.multiply(ws.aPanel, paddedDepth, paddedRows, ws.bRows, bRow0, ws.tile, paddedCols);
+        }
+    }
+
+    /**
+     * {@code rows[k][j] = B(k0 + k, j0 + j)} for k < depth, j < cols, and zero in the padding up to
+     * {@code paddedCols} and to the next multiple of four rows.
+     */
+    private static void packB(GemmPanelSource b, int k0, int depth, int j0, int cols, int paddedCols,
+                              float[][] rows) {
+        b.packRows(k0, depth, j0, cols, rows);
+        for (int k = 0; k < roundUp(depth, 4); k++) {
+            // zero, not stale: 0 * a stale infinity in the padding of A or B would be NaN
+            Arrays.fill(rows[k], k < depth ? cols : 0, paddedCols, 0f);
         }
     }
 }

@@ -36,15 +36,16 @@ final class PlainGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void multiply(float[] a, int depth, int rows, float[][] b, float[][] c, int cols) {
-        multiplyRowPairs(a, depth, rows / 2, b, c, cols);
+    public void multiply(float[] a, int depth, int rows, float[][] b, int b0, float[][] c, int cols) {
+        multiplyRowPairs(a, depth, rows / 2, b, b0, c, cols);
     }
 
     /** See the class comment before changing anything here (the assertions included). */
-    private static void multiplyRowPairs(float[] a, int depth, int pairs, float[][] b, float[][] c, int width) {
+    private static void multiplyRowPairs(float[] a, int depth, int pairs, float[][] b, int b0, float[][] c,
+                                         int width) {
         assert depth > 0 && depth % 4 == 0 : "depth " + depth + " is not a positive multiple of 4";
         assert a.length >= 2 * pairs * depth : "A panel of " + a.length + " for " + pairs + " row pairs x " + depth;
-        assert b.length >= depth && c.length >= 2 * pairs : "B rows " + b.length + ", C rows " + c.length;
+        assert b.length >= b0 + depth && c.length >= 2 * pairs : "B rows " + b.length + ", C rows " + c.length;
         for (int pair = 0; pair < pairs; pair++) {
             float[] c0 = c[2 * pair];
             float[] c1 = c[2 * pair + 1];
@@ -59,12 +60,12 @@ final class PlainGemmKernel implements GemmKernel {
                 float w11 = a[a1 + k + 1];
                 float w12 = a[a1 + k + 2];
                 float w13 = a[a1 + k + 3];
-                float[] b0 = b[k];
-                float[] b1 = b[k + 1];
-                float[] b2 = b[k + 2];
-                float[] b3 = b[k + 3];
+                float[] bk0 = b[b0 + k];
+                float[] b1 = b[b0 + k + 1];
+                float[] b2 = b[b0 + k + 2];
+                float[] b3 = b[b0 + k + 3];
                 for (int j = 0; j < width; j++) {
-                    float x0 = b0[j];
+                    float x0 = bk0[j];
                     float x1 = b1[j];
                     float x2 = b2[j];
                     float x3 = b3[j];

@@ -38,25 +38,26 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void multiply(float[] a, int depth, int rows, float[][] b, float[][] c, int cols) {
+    public void multiply(float[] a, int depth, int rows, float[][] b, int b0, float[][] c, int cols) {
         for (int r = 0; r < rows; r += ROWS) {
             int a0 = r * depth;
             int j = 0;
             for (; j + 2 * L <= cols; j += 2 * L) {
                 if (ROWS == 12) {
-                    twoVectors12(a, a0, depth, b, c, r, j);
+                    twoVectors12(a, a0, depth, b, b0, c, r, j);
                 } else {
-                    twoVectors6(a, a0, depth, b, c, r, j);
+                    twoVectors6(a, a0, depth, b, b0, c, r, j);
                 }
             }
             for (int r6 = r; j < cols && r6 < r + ROWS; r6 += 6) {
-                oneVector(a, r6 * depth, depth, b, c, r6, j);
+                oneVector(a, r6 * depth, depth, b, b0, c, r6, j);
             }
         }
     }
 
     /** Rows r0..r0+11, columns j..j+2L-1. */
-    private static void twoVectors12(float[] a, int a0, int depth, float[][] b, float[][] c, int r0, int j) {
+    private static void twoVectors12(float[] a, int a0, int depth, float[][] b, int b0, float[][] c,
+                                   int r0, int j) {
         float[] c0 = c[r0 + 0];
         float[] c1 = c[r0 + 1];
         float[] c2 = c[r0 + 2];
@@ -106,7 +107,7 @@ final class VectorGemmKernel implements GemmKernel {
         int a10 = a9 + depth;
         int a11 = a10 + depth;
         for (int k = 0; k < depth; k++) {
-            float[] bk = b[k];
+            float[] bk = b[b0 + k];
             FloatVector x0 = FloatVector.fromArray(SPECIES, bk, j);
             FloatVector x1 = FloatVector.fromArray(SPECIES, bk, j1);
             FloatVector w0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
@@ -173,7 +174,8 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     /** Rows r0..r0+5, columns j..j+2L-1. */
-    private static void twoVectors6(float[] a, int a0, int depth, float[][] b, float[][] c, int r0, int j) {
+    private static void twoVectors6(float[] a, int a0, int depth, float[][] b, int b0, float[][] c,
+                                   int r0, int j) {
         float[] c0 = c[r0 + 0];
         float[] c1 = c[r0 + 1];
         float[] c2 = c[r0 + 2];
@@ -199,7 +201,7 @@ final class VectorGemmKernel implements GemmKernel {
         int a4 = a3 + depth;
         int a5 = a4 + depth;
         for (int k = 0; k < depth; k++) {
-            float[] bk = b[k];
+            float[] bk = b[b0 + k];
             FloatVector x0 = FloatVector.fromArray(SPECIES, bk, j);
             FloatVector x1 = FloatVector.fromArray(SPECIES, bk, j1);
             FloatVector w0 = FloatVector.broadcast(SPECIES, a[a0 + k]);
@@ -236,7 +238,8 @@ final class VectorGemmKernel implements GemmKernel {
     }
 
     /** Rows r0..r0+5, columns j..j+L-1. */
-    private static void oneVector(float[] a, int a0, int depth, float[][] b, float[][] c, int r0, int j) {
+    private static void oneVector(float[] a, int a0, int depth, float[][] b, int b0, float[][] c,
+                                   int r0, int j) {
         float[] c0 = c[r0];
         float[] c1 = c[r0 + 1];
         float[] c2 = c[r0 + 2];
@@ -255,7 +258,7 @@ final class VectorGemmKernel implements GemmKernel {
         int a4 = a3 + depth;
         int a5 = a4 + depth;
         for (int k = 0; k < depth; k++) {
-            FloatVector x = FloatVector.fromArray(SPECIES, b[k], j);
+            FloatVector x = FloatVector.fromArray(SPECIES, b[b0 + k], j);
             s0 = FloatVector.broadcast(SPECIES, a[a0 + k]).fma(x, s0);
             s1 = FloatVector.broadcast(SPECIES, a[a1 + k]).fma(x, s1);
             s2 = FloatVector.broadcast(SPECIES, a[a2 + k]).fma(x, s2);

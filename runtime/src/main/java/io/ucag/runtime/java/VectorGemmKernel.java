@@ -22,9 +22,10 @@ final class VectorGemmKernel implements GemmKernel {
      */
     static final int ROWS = SPECIES.vectorBitSize() >= 512 ? 12 : 6;
 
+    /** Six: a 12-row kernel ends a tile with one 6-row block where needed (64 rows pad to 66, not 72). */
     @Override
     public int rowStep() {
-        return ROWS;
+        return 6;
     }
 
     @Override
@@ -39,19 +40,21 @@ final class VectorGemmKernel implements GemmKernel {
 
     @Override
     public void multiply(float[] a, int depth, int rows, float[][] b, int b0, float[][] c, int cols) {
-        for (int r = 0; r < rows; r += ROWS) {
+        for (int r = 0; r < rows; ) {
+            int blockRows = ROWS == 12 && r + 12 <= rows ? 12 : 6;
             int a0 = r * depth;
             int j = 0;
             for (; j + 2 * L <= cols; j += 2 * L) {
-                if (ROWS == 12) {
+                if (blockRows == 12) {
                     twoVectors12(a, a0, depth, b, b0, c, r, j);
                 } else {
                     twoVectors6(a, a0, depth, b, b0, c, r, j);
                 }
             }
-            for (int r6 = r; j < cols && r6 < r + ROWS; r6 += 6) {
+            for (int r6 = r; j < cols && r6 < r + blockRows; r6 += 6) {
                 oneVector(a, r6 * depth, depth, b, b0, c, r6, j);
             }
+            r += blockRows;
         }
     }
 

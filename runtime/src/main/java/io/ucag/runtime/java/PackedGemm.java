@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Cache blocking, named as in BLIS/CLBlast:
  * <ul>
- *   <li>{@link #MC} x {@link #NC}: one tile of C, one task. Tiles are split evenly (576 columns give 2 x 288, not
- *       512 + 64) and shrunk while there are fewer than four per thread, so small products still keep every
+ *   <li>{@link #MC} x {@link #NC}: one tile of C, one task. Tiles are split evenly (576 columns give 3 x 192, not
+ *       256 + 256 + 64) and shrunk while there are fewer than four per thread, so small products still keep every
  *       thread busy. One worker per thread pulls tasks in column-tile order;</li>
  *   <li>{@link #KC}: the depth of one packed block. A task walks the depth in blocks of KC: the block of B under
  *       its tile as KC row arrays of NC floats (256 KiB, in the core's L2 while every register block of the tile
@@ -36,11 +36,12 @@ final class PackedGemm {
     /** Products with fewer multiply-adds run on the calling thread: a hand-off to the pool costs more. */
     static final long SERIAL_MULTIPLY_ADDS = 1L << 17;
     /**
-     * The most floats of B a worker keeps packed over the whole depth (8 MiB): with several row tiles, B is then
-     * packed once per worker and column tile instead of once per task, which for an im2col B with few columns
-     * (late ResNet layers) cost as much as the product.
+     * The most floats of B a worker keeps packed over the whole depth (4 MiB, enough for 3x3x512 by 224 columns):
+     * with several row tiles, B is then packed once per worker and column tile instead of once per task, which for
+     * an im2col B with few columns (late ResNet layers) cost as much as the product. Larger, it raised the peak
+     * resident memory of UCAG runs by the garbage of one such buffer per worker and call.
      */
-    static final int WHOLE_DEPTH_FLOATS = 1 << 21;
+    static final int WHOLE_DEPTH_FLOATS = 1 << 20;
 
     private PackedGemm() {
     }

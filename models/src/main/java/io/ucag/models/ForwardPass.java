@@ -11,6 +11,11 @@ import java.util.function.Function;
  * Runs a layer tree on a device: one branch per layer type. Each intermediate is released as soon as the next
  * layer has consumed it (autograd keeps its own handles), so memory stays at about two activations plus what
  * the hook keeps.
+ *
+ * <p>Layers whose outputs the hook does not observe are fused into the convolution before them: a batch norm
+ * (folded into the weights at load time, {@link FusedConv}), the ReLU after that, and at the end of a residual
+ * block's body the block's addition and ReLU ({@link Device#conv2dFused}). The hook then sees the output of the
+ * last layer of each fused group under that layer's name. Results equal the unfused pass up to float rounding.
  */
 final class ForwardPass {
     private final Device d;
@@ -29,20 +34,21 @@ final class ForwardPass {
     /** The output of {@code layer} for {@code x}; never closes {@code x}. */
     Tensor run(Layer layer, Tensor x) {
         Tensor y = compute(layer, x);
-        if (!layer.name().isEmpty()) {
-            hook.onOutput(layer.name(), y);
-        }
+        report(layer.name(), y);
         return y;
+    }
+
+    private void report(String name, Tensor y) {
+        if (!name.isEmpty()) {
+            hook.onOutput(name, y);
+        }
     }
 
     private Tensor compute(Layer layer, Tensor x) {
         if (layer instanceof Layer.Sequential s) {
-            return sequence(s, x);
+            return sequence(s.children(), 0, s.children().size(), x);
         } else if (layer instanceof Layer.Residual r) {
-            try (Tensor body = sequence(r.body(), x); Tensor shortcut = sequence(r.shortcut(), x);
-                 Tensor sum = d.add(body, shortcut)) {
-                return run(r.relu(), sum);
-            }
+            return residual(r, x);
         } else if (layer instanceof Layer.Conv2d c) {
             return d.conv2d(x, parameter.apply(c.name() + ".weight"),
                     c.bias() ? parameter.apply(c.name() + ".bias") : null, c.params());
@@ -67,29 +73,88 @@ final class ForwardPass {
         throw new IllegalStateException("no forward for " + layer);
     }
 
-    /**
-     * Children in order; an empty sequence is the identity (a new handle on x). A convolution followed by a batch
-     * norm runs as one convolution with folded weights when the hook does not observe the convolution's output.
-     */
-    private Tensor sequence(Layer.Sequential s, Tensor x) {
+    /** relu(body(x) + shortcut(x)); the addition and ReLU run inside the body's last convolution when they may. */
+    private Tensor residual(Layer.Residual r, Tensor x) {
+        List<Layer> body = r.body().children();
+        ConvGroup last = tailGroup(body);
+        if (last == null || last.relu() || hook.observes(last.lastName()) || hook.observes(r.body().name())) {
+            try (Tensor b = run(r.body(), x); Tensor shortcut = run(r.shortcut(), x); Tensor sum = d.add(b, shortcut)) {
+                return run(r.relu(), sum);
+            }
+        }
+        try (Tensor shortcut = run(r.shortcut(), x);
+             Tensor before = sequence(body, 0, body.size() - last.length(), x)) {
+            Tensor y = d.conv2dFused(before, last.weight(), last.bias(), last.conv().params(), shortcut, true);
+            report(r.relu().name(), y);
+            return y;
+        }
+    }
+
+    /** The fusable group that ends {@code children}, or null. */
+    private ConvGroup tailGroup(List<Layer> children) {
+        for (int start = Math.max(0, children.size() - 2); start < children.size(); start++) {
+            ConvGroup g = convGroup(children, start);
+            if (g != null && start + g.length() == children.size()) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** children[from, to) in order; an empty range is the identity (a new handle on x). */
+    private Tensor sequence(List<Layer> children, int from, int to, Tensor x) {
         Tensor current = d.reshape(x, x.shape());
-        List<Layer> children = s.children();
-        for (int i = 0; i < children.size(); i++) {
-            Layer child = children.get(i);
-            FusedConv f = child instanceof Layer.Conv2d && i + 1 < children.size()
-                    && children.get(i + 1) instanceof Layer.BatchNorm2d && !hook.observes(child.name())
-                    ? fused.apply(child.name()) : null;
+        for (int i = from; i < to; i++) {
+            ConvGroup g = convGroup(children.subList(0, to), i);
             Tensor next;
-            if (f != null) {
-                Layer bn = children.get(++i);
-                next = d.conv2d(current, f.weight(), f.bias(), ((Layer.Conv2d) child).params());
-                hook.onOutput(bn.name(), next);
+            if (g != null) {
+                next = d.conv2dFused(current, g.weight(), g.bias(), g.conv().params(), null, g.relu());
+                report(g.lastName(), next);
+                i += g.length() - 1;
             } else {
-                next = run(child, current);
+                next = run(children.get(i), current);
             }
             current.close();
             current = next;
         }
         return current;
+    }
+
+    /**
+     * A convolution at {@code children[i]} whose output the hook does not observe, with what may run inside it:
+     * the batch norm after it (folded weights) and the ReLU after that unless the hook observes the batch norm.
+     */
+    private ConvGroup convGroup(List<Layer> children, int i) {
+        if (!(children.get(i) instanceof Layer.Conv2d conv) || hook.observes(conv.name())) {
+            return null;
+        }
+        int end = i + 1;
+        Tensor weight = parameter.apply(conv.name() + ".weight");
+        Tensor bias = conv.bias() ? parameter.apply(conv.name() + ".bias") : null;
+        String last = conv.name();
+        if (end < children.size() && children.get(end) instanceof Layer.BatchNorm2d bn) {
+            FusedConv f = fused.apply(conv.name());
+            if (f == null) {
+                return null;
+            }
+            weight = f.weight();
+            bias = f.bias();
+            last = bn.name();
+            end++;
+        }
+        boolean relu = end < children.size() && children.get(end) instanceof Layer.ReLU && !hook.observes(last);
+        if (relu) {
+            last = children.get(end++).name();
+        }
+        return new ConvGroup(conv, weight, bias, end - i, relu, last);
+    }
+
+    /**
+     * Layers {@code [i, i + length)} run as one convolution.
+     *
+     * @param lastName the name of the group's last layer, under which the hook sees the result
+     */
+    private record ConvGroup(Layer.Conv2d conv, Tensor weight, Tensor bias, int length, boolean relu,
+                             String lastName) {
     }
 }

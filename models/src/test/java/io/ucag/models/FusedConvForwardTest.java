@@ -48,8 +48,13 @@ class FusedConvForwardTest {
             for (String bn : pairs.keySet()) {
                 assertClose(bn, unfused.get(bn), fused.get(bn));
             }
-            float[] none = model.forward(x).toArray();
+            float[] none = model.forward(x).toArray(); // everything fused: BN, ReLU, residual additions
             assertClose("logits with no hook", plain, none);
+            String stage = spec.defaultCamLayer();
+            Map<String, float[]> one = new LinkedHashMap<>();
+            model.forward(d, x, ActivationHook.only(stage, (name, out) -> one.put(name, out.toArray()))).close();
+            assertEquals(Set.of(stage), one.keySet());
+            assertClose(stage, unfused.get(stage), one.get(stage));
         }
     }
 
@@ -98,22 +103,7 @@ class FusedConvForwardTest {
             }
             values.put(name, v);
         });
-        return new Parameters() {
-            @Override
-            public Set<String> names() {
-                return values.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return shapes.get(name);
-            }
-
-            @Override
-            public float[] data(String name) {
-                return values.get(name);
-            }
-        };
+        return Parameters.of(shapes, values);
     }
 
     private static float[] gaussian(int n, long seed) {

@@ -1,12 +1,13 @@
 package io.ucag.runtime;
 
 import io.ucag.runtime.java.JavaDevice;
+import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
 
 /**
- * Opens a device by name: {@code java}, {@code opencl} or {@code auto} (OpenCL if any OpenCL device opens,
- * else Java). Where no name is given, the system property {@code ucag.device}, then the environment variable
+ * Opens a device by name: {@code java}, {@code opencl} or {@code auto} (the faster of the two on this machine,
+ * measured once and cached by {@link DeviceRace}; Java where no OpenCL device opens). Where no name is given, the system property {@code ucag.device}, then the environment variable
  * {@code UCAG_DEVICE}, then {@code auto} decide. The choice is logged at INFO.
  */
 public final class Devices {
@@ -43,12 +44,25 @@ public final class Devices {
         return device;
     }
 
+    /** The faster of OpenCL (if one opens) and Java on this machine, measured once ({@link DeviceRace}). */
     private static Device openAuto() {
+        Device openCl;
         try {
-            return openProvider(Device.Kind.OPENCL);
+            openCl = openProvider(Device.Kind.OPENCL);
         } catch (DeviceUnavailableException e) {
             LOG.log(System.Logger.Level.INFO, "no OpenCL device ({0}); using the Java backend", e.getMessage());
             return new JavaDevice();
+        }
+        Device java = new JavaDevice();
+        try {
+            boolean openClWins = new DeviceRace(DeviceRace.defaultCacheFile()).fastest(List.of(openCl, java)) == 0;
+            Device loser = openClWins ? java : openCl;
+            loser.close();
+            return openClWins ? openCl : java;
+        } catch (RuntimeException e) {
+            java.close();
+            openCl.close();
+            throw e;
         }
     }
 

@@ -33,6 +33,16 @@ public final class OpShapes {
         return Shape.of(xs.dim(0), ws.dim(0), oh, ow);
     }
 
+    /** {@link Device#conv2dFused}: conv2d's checks, and a residual (if any) of exactly the output's shape. */
+    public static Shape conv2dFused(Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual) {
+        Shape ys = conv2d(x, weight, bias, p);
+        if (residual != null && !residual.shape().equals(ys)) {
+            throw error("conv2dFused", "residual " + residual.shape() + " must have the output's shape " + ys
+                    + " (input " + x.shape() + ", weight " + weight.shape() + ")");
+        }
+        return ys;
+    }
+
     public static Shape linear(Tensor x, Tensor weight, Tensor bias) {
         Shape xs = x.shape();
         Shape ws = weight.shape();

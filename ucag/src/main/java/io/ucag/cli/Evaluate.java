@@ -64,8 +64,9 @@ final class Evaluate implements Callable<Integer> {
     ModelOptions model;
 
     @Option(names = "--methods", defaultValue = "gradcam,gradcam+ucag", split = ",", paramLabel = "LIST",
-            description = "Methods; NAME+ucag wraps NAME in UCAG (default: ${DEFAULT-VALUE}). Names: gradcam, "
-                    + "gradcam++, xgradcam, layercam, hirescam.")
+            description = "Methods; NAME+ucag wraps NAME in UCAG (default: ${DEFAULT-VALUE}). Names: any of "
+                    + "`explain --method` (gradcam, gradcam++, xgradcam, layercam, hirescam, scorecam, fullgrad, "
+                    + "the gradient and relevance families).")
     List<String> methods;
 
     @Option(names = "--metrics", defaultValue = "all", paramLabel = "LIST",

@@ -52,8 +52,9 @@ class BenchCommandTest {
         assertEquals(0, run("bench", "--method", "forward", "--device", "java", "--runs", "2", "--json",
                 "--image", photo.toString()), err.toString());
         String text = out.toString();
-        assertTrue(text.contains("conv1 "), text);
-        assertTrue(text.contains("layer4.2.conv3"), text);
+        // the stem (7x7, fused with its batch norm and ReLU) and a last block's 1x1 with the residual addition
+        assertTrue(text.contains("conv2dFused  (1,3,224,224) (64,3,7,7) (64) -> (1,64,112,112)"), text);
+        assertTrue(text.contains("(1,512,7,7) (2048,512,1,1) (2048) (1,2048,7,7) -> (1,2048,7,7)"), text);
         String[] lines = text.strip().split("\n");
         Matcher json = Pattern.compile("\\{\"seconds_median\": ([0-9.]+), \"gflops\": ([0-9.]+), "
                 + "\"peak_rss_mb\": ([0-9]+), \"device\": \"java.*\"}").matcher(lines[lines.length - 1]);

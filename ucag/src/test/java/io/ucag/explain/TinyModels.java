@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /** A small seeded CNN (conv-relu-pool-conv-relu, global pool, linear) for explanation tests. */
 final class TinyModels {
@@ -55,22 +54,7 @@ final class TinyModels {
             }
             values.put(e.getKey(), v);
         }
-        return Model.load(spec, new Parameters() {
-            @Override
-            public Set<String> names() {
-                return values.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return shapes.get(name);
-            }
-
-            @Override
-            public float[] data(String name) {
-                return values.get(name);
-            }
-        }, device);
+        return Model.load(spec, Parameters.of(shapes, values), device);
     }
 
     static float[] randomImages(Random rng, int count, int side) {

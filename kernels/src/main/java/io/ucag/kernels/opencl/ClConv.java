@@ -29,13 +29,26 @@ final class ClConv {
     // ---- the same with explicit parameters (for tests and tuning) ---------------------------------------------
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, ConvKernelParams kp) {
+        return conv2d(d, x, weight, bias, p, null, false, kp);
+    }
+
+    /** relu?(conv2d(x, weight, bias) + residual): the element-wise tail runs in the convolution's store. */
+    static Tensor conv2dFused(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
+                              boolean relu) {
+        OpShapes.conv2dFused(x, weight, bias, p, residual);
+        return conv2d(d, x, weight, bias, p, residual, relu, ConvKernelParams.forDevice(d.info()));
+    }
+
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
+                         boolean relu, ConvKernelParams kp) {
         Shape ys = OpShapes.conv2d(x, weight, bias, p);
         Shape xs = x.shape();
         int planes = xs.dim(0) * xs.dim(1);
         ConvStaging s = ConvStaging.of(xs, weight.shape(), p, kp.tilePx());
         Tensor y = d.allocate(ys);
+        Epilogue e = new Epilogue(bias, residual, relu);
         if (s.direct()) {
-            runConv(d, kp, x, weight, bias, y, s);
+            runConv(d, kp, x, weight, e, y, s);
             return y;
         }
         // released right after queuing: OpenCL keeps the memory until the kernels using it have run
@@ -44,22 +57,31 @@ final class ClConv {
                     kp.global(ceilDiv(s.plane(), s.cols()), s.phases(), planes),
                     kp.local(3), x, staged, planes, xs.dim(2), xs.dim(3), p.strideH(), p.strideW(),
                     p.padH(), p.padW(), s.phasesH(), s.phasesW(), s.cols(), s.plane());
-            runConv(d, kp, staged, weight, bias, y, s);
+            runConv(d, kp, staged, weight, e, y, s);
         }
         return y;
     }
 
+    /** What conv.cl's conv2d adds to each output before storing it (its EPILOGUE_* bits). */
+    private record Epilogue(Tensor bias, Tensor residual, boolean relu) {
+        int bits() {
+            return (bias != null ? 1 : 0) | (residual != null ? 2 : 0) | (relu ? 4 : 0);
+        }
+    }
+
     /** Queues conv.cl's conv2d: y (N,O,OH,OW) from the staged input xs and weight (O,C,KH,KW). */
-    private static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Tensor bias, Tensor y,
+    private static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Epilogue e, Tensor y,
                                 ConvStaging s) {
         Shape ys = y.shape();
         int taps = s.tapOffsets().length;
         try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
             long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()), ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()),
                     ys.dim(0));
-            d.kernel(FILE, "conv2d", kp.defines()).launch(global, kp.local(global.length), xs, weight,
-                    bias != null ? bias : weight, tapOffsets, y, weight.shape().dim(1), ys.dim(1), taps,
-                    s.channelStride(), s.cols(), ys.dim(2), ys.dim(3), bias != null ? 1 : 0);
+            boolean pointwise = taps == 1 && s.tapOffsets()[0] == 0;
+            d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global, kp.local(global.length), xs, weight,
+                    e.bias() != null ? e.bias() : weight, tapOffsets, e.residual() != null ? e.residual() : y, y,
+                    weight.shape().dim(1), ys.dim(1), taps, s.channelStride(), s.cols(), ys.dim(2), ys.dim(3),
+                    e.bits());
         }
     }
 
@@ -82,7 +104,7 @@ final class ClConv {
         try (Tensor xt = d.allocate(Shape.of(k, row));
              Tensor yt = d.allocate(Shape.of(1, m, 1, n))) {
             transpose(d, kp, x, xt, n, k, row);
-            runConv(d, kp, xt, weight, bias, yt, asConv);
+            runConv(d, kp, xt, weight, new Epilogue(bias, null, false), yt, asConv);
             transpose(d, kp, yt, y, m, n, m);
         }
         return y;

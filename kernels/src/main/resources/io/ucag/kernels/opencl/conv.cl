@@ -19,7 +19,8 @@
 //                 For 1x1 stride-1 unpadded convs with OH*OW >= TILE_PX, x itself is the staged input (COLS = W,
 //                 PLANE = H*W, one phase).
 //   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q]
-//                 (+ b[o]), summed in (c, ky, kx) order; taps_g holds each tap's offset within one channel's
+//                 (+ b[o]) (+ r[n, o, oy, ox]) (ReLU), summed in (c, ky, kx) order, the epilogue in brackets
+//                 chosen by the bits of `epilogue` (EPILOGUE_*); taps_g holds each tap's offset within one channel's
 //                 staged block (phase*PLANE + row offset*COLS + column offset). Weights are read in place: each
 //                 of the TILE_OC filters is one sequential stream, which was faster than a per-call repacking
 //                 pass into a (C*KH*KW, O) layout. Work item: channels o0 .. o0+TILE_OC-1 (past O: the last
@@ -47,6 +48,9 @@
 #ifndef TILE_PX
 #define TILE_PX 16         // conv2d: output pixels per work item, one vector (4, 8, 16)
 #endif
+#ifndef POINTWISE
+#define POINTWISE 0        // conv2d: 1 when the launch has one tap at offset 0 (a 1x1 conv), set per launch
+#endif
 #ifndef LINEAR_TILE_M
 #define LINEAR_TILE_M 4    // linear: output features per work item (1 .. 16)
 #endif
@@ -56,6 +60,11 @@
 #ifndef LINEAR_VECTOR
 #define LINEAR_VECTOR 16   // linear: values of k per load (4, 8, 16)
 #endif
+
+// conv2d's epilogue, bits of its `epilogue` argument, applied in this order to each output before it is stored:
+#define EPILOGUE_BIAS 1     // + b[o]
+#define EPILOGUE_RESIDUAL 2 // + r at the output's own index (r has y's shape): a residual block's addition
+#define EPILOGUE_RELU 4     // max(0, .)
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -112,8 +121,9 @@ __kernel void transpose(__global const float* in_g, __global float* out_g, const
 // ---- convolution ---------------------------------------------------------------------------------------
 
 __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __global const float* b_g,
-                     __global const int* taps_g, __global float* y_g, const int C, const int O, const int taps,
-                     const int channelStride, const int cols, const int OH, const int OW, const int hasBias) {
+                     __global const int* taps_g, __global const float* r_g, __global float* y_g, const int C,
+                     const int O, const int taps, const int channelStride, const int cols, const int OH,
+                     const int OW, const int epilogue) {
     const int o0 = get_global_id(0) * TILE_OC;
     const int q0Unclamped = get_global_id(1) * TILE_PX;
     const int n = get_global_id(2);
@@ -132,6 +142,16 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
         acc_p[i] = (pixelV)(0.0f);
     }
     __global const float* x_p = xs_g + (size_t)n * C * channelStride + q0;
+#if POINTWISE
+    // 1x1 convolutions: one tap at offset 0, so the channel loop is the whole reduction; unrolled, it keeps
+    // several loads in flight instead of paying the tap loop's overhead for every TILE_OC FMAs
+    _Pragma("unroll 4") for (int c = 0; c < C; c++) {
+        const pixelV xv = vloadPx(0, x_p + (size_t)c * channelStride);
+        UNROLL for (int i = 0; i < TILE_OC; i++) {
+            acc_p[i] = fma((pixelV)(w_p[i][c]), xv, acc_p[i]);
+        }
+    }
+#else
     int k = 0;
     for (int c = 0; c < C; c++) {
         for (int t = 0; t < taps; t++, k++) {
@@ -142,6 +162,7 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
         }
         x_p += channelStride;
     }
+#endif
     // where lane t goes in an output plane, or -1 for a dropped column or a lane past the grid
     const int oy0 = q0 / cols;
     const int ox0 = q0 - oy0 * cols;
@@ -154,16 +175,31 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
     }
     UNROLL for (int i = 0; i < TILE_OC; i++) {
         if (o0 + i < O) {
-            const pixelV v = hasBias ? acc_p[i] + (pixelV)(b_g[o0 + i]) : acc_p[i];
-            __global float* y_plane = y_g + ((size_t)n * O + o0 + i) * OH * OW;
+            pixelV v = (epilogue & EPILOGUE_BIAS) ? acc_p[i] + (pixelV)(b_g[o0 + i]) : acc_p[i];
+            const size_t plane = ((size_t)n * O + o0 + i) * OH * OW;
+            __global float* y_plane = y_g + plane;
+            __global const float* r_plane = r_g + plane;
             if (contiguous) {
+                if (epilogue & EPILOGUE_RESIDUAL) {
+                    v += vloadPx(0, r_plane + oy0 * OW + ox0);
+                }
+                if (epilogue & EPILOGUE_RELU) {
+                    v = fmax(v, (pixelV)(0.0f));
+                }
                 vstorePx(v, 0, y_plane + oy0 * OW + ox0);
             } else {
                 float lanes_p[TILE_PX];
                 vstorePx(v, 0, lanes_p);
                 UNROLL for (int t = 0; t < TILE_PX; t++) {
                     if (dst_p[t] >= 0) {
-                        y_plane[dst_p[t]] = lanes_p[t];
+                        float value = lanes_p[t];
+                        if (epilogue & EPILOGUE_RESIDUAL) {
+                            value += r_plane[dst_p[t]];
+                        }
+                        if (epilogue & EPILOGUE_RELU) {
+                            value = fmax(value, 0.0f);
+                        }
+                        y_plane[dst_p[t]] = value;
                     }
                 }
             }

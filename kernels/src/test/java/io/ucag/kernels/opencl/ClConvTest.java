@@ -60,6 +60,61 @@ class ClConvTest {
     }
 
     /** Awkward geometries collected by hand, with and without bias, on every tile size. */
+    /** conv2dFused: the epilogue (+ residual, ReLU) on every path of the store, against the naive reference. */
+    @Property(tries = 80)
+    void conv2dFusedMatchesNaiveReference(@ForAll @IntRange(max = 4) int cIndex,
+            @ForAll @IntRange(max = 4) int oIndex, @ForAll @IntRange(max = 4) int hIndex,
+            @ForAll @IntRange(max = 3) int kIndex, @ForAll @IntRange(min = 1, max = 3) int batch,
+            @ForAll @IntRange(min = 1, max = 2) int stride, @ForAll @IntRange(max = 1) int padIndex,
+            @ForAll boolean withBias, @ForAll boolean withResidual, @ForAll boolean relu,
+            @ForAll @IntRange(max = 6) int tilesIndex, @ForAll long seed) {
+        int[] k = KERNELS[kIndex];
+        Conv2dParams p = new Conv2dParams(stride, stride, PADDINGS[padIndex], PADDINGS[padIndex], 1, 1);
+        int h = SIZES[hIndex];
+        int w = SIZES[(hIndex + 2) % SIZES.length];
+        if (p.outH(h, k[0]) < 1 || p.outW(w, k[1]) < 1) {
+            return;
+        }
+        Shape xs = Shape.of(batch, CHANNELS[cIndex], h, w);
+        Shape ws = Shape.of(Math.min(CHANNELS[oIndex], 13), xs.dim(1), k[0], k[1]);
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(seed);
+        float[] x = OpenClTestSupport.random(rnd, xs);
+        float[] wv = OpenClTestSupport.random(rnd, ws);
+        float[] b = withBias ? OpenClTestSupport.random(rnd, Shape.of(ws.dim(0))) : null;
+        Reference conv = naiveConv(xs, x, ws, wv, b, p);
+        float[] r = withResidual ? OpenClTestSupport.random(rnd, conv.shape) : null;
+        double[] sum = conv.sum.clone();
+        double[] abs = conv.absSum.clone();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += r == null ? 0 : r[i];
+            abs[i] += r == null ? 0 : Math.abs(r[i]);
+            sum[i] = relu ? Math.max(0, sum[i]) : sum[i];
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor residual = r == null ? null : cl.fromArray(conv.shape, r);
+            Tensor bias = b == null ? null : cl.fromArray(Shape.of(b.length), b);
+            ConvKernelParams tiles = tiles(tilesIndex);
+            Tensor y = tiles == null ? cl.conv2dFused(cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu)
+                    : ClConv.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu, tiles);
+            new Reference(conv.shape, sum, abs).assertMatches("conv2dFused x " + xs + " w " + ws + " " + p
+                    + " bias " + withBias + " residual " + withResidual + " relu " + relu + " tiles " + tiles,
+                    y.toArray());
+        }
+    }
+
+    @Test
+    void conv2dFusedRejectsAResidualOfAnotherShape() {
+        ClDevice cl = OpenClTestSupport.device();
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = cl.zeros(Shape.of(1, 2, 5, 5));
+            Tensor w = cl.zeros(Shape.of(3, 2, 3, 3));
+            Tensor r = cl.zeros(Shape.of(1, 3, 5, 5));
+            assertMessage(() -> cl.conv2dFused(x, w, null, Conv2dParams.of(1, 0), r, true), "conv2dFused",
+                    "residual (1,3,5,5) must have the output's shape (1,3,3,3)");
+        }
+    }
+
     @Test
     void conv2dListedShapesMatchNaiveReference() {
         int[][] cases = {

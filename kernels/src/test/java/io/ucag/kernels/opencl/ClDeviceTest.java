@@ -53,11 +53,11 @@ class ClDeviceTest {
     void refusesAllocationsAboveTheDeviceCap() {
         ClDevice d = OpenClTestSupport.device();
         long capFloats = d.maxAllocationBytes() / Float.BYTES;
-        int rows = (int) Math.min(Integer.MAX_VALUE / 2, capFloats / 1024 + 1);
-        Shape tooBig = Shape.of(rows, 1024);
-        if (tooBig.bytes() <= d.maxAllocationBytes()) {
-            return; // a device whose cap exceeds what a Shape can describe: nothing to refuse
+        long rows = capFloats / 1024 + 1;
+        if (rows * 1024 > Integer.MAX_VALUE - 8) {
+            return; // a device whose cap (PoCL: a share of free memory) exceeds what a Shape can hold: nothing to refuse
         }
+        Shape tooBig = Shape.of((int) rows, 1024);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.allocate(tooBig));
         assertTrue(e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"), e.getMessage());
     }

@@ -20,6 +20,9 @@ import java.util.List;
  *
  * <p>Gradients flow to every tensor argument except batch-norm running statistics (treated as constants, as in
  * inference). The backward ops themselves are not differentiated (no second order).
+ *
+ * <p>Not thread-safe, like its {@link Tape}: one recording device and tape per thread and per backward pass (the
+ * base device underneath may be shared).
  */
 public final class RecordingDevice implements Device {
     private final Device base;
@@ -60,6 +63,14 @@ public final class RecordingDevice implements Device {
                 needs(bias) ? base.reduce(g, ReduceOp.SUM, new int[] {0, 2, 3}, false) : null});
         }
         return y;
+    }
+
+    /** Fused on the base device where nothing needs a gradient; otherwise as its three recorded ops. */
+    @Override
+    public Tensor conv2dFused(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual,
+                              boolean relu) {
+        return tape.isRecording(x, weight, bias, residual) ? Device.super.conv2dFused(x, weight, bias, params,
+                residual, relu) : base.conv2dFused(x, weight, bias, params, residual, relu);
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.Map;
  * Where a pass spends its time, op by op: {@link #wrap} gives a device that waits for the queue before and after
  * every op and adds the op's wall time (and, for convolutions and matrix products, its FLOPs) to this profile.
  * The waiting serialises a queued device, so a profiled pass is slower than a real one; use it to see shares,
- * and time real passes without it. Not thread-safe: one profile per profiled thread.
+ * and time real passes without it. Keeps one small record per call ({@link #calls()}): profile one pass, not a
+ * long run. Not thread-safe: one profile per profiled thread.
  */
 public final class OpProfile {
     /** Totals of one op name: calls, wall seconds, floating-point operations (0 where not counted). */
@@ -27,6 +28,11 @@ public final class OpProfile {
         }
     }
 
+    /** One op call: its name, argument shapes, wall seconds and FLOPs. */
+    public record Call(String op, String shapes, double seconds, double flops) {
+    }
+
+    private final List<Call> calls = new ArrayList<>();
     private final Map<String, long[]> nanosAndCalls = new LinkedHashMap<>();
     private final Map<String, Double> flops = new LinkedHashMap<>();
 
@@ -50,11 +56,14 @@ public final class OpProfile {
         }
         if (op) {
             inner.synchronize();
+            long nanos = System.nanoTime() - start;
             String name = method.getName();
             long[] totals = nanosAndCalls.computeIfAbsent(name, k -> new long[2]);
-            totals[0] += System.nanoTime() - start;
+            totals[0] += nanos;
             totals[1]++;
-            flops.merge(name, flopsOf(name, args, (Tensor) result), Double::sum);
+            double opFlops = flopsOf(name, args, (Tensor) result);
+            flops.merge(name, opFlops, Double::sum);
+            calls.add(new Call(name, shapes(args, (Tensor) result), nanos / 1e9, opFlops));
         }
         return result;
     }
@@ -62,7 +71,7 @@ public final class OpProfile {
     /** Multiply-adds times two of the dense ops; 0 for the others. */
     static double flopsOf(String op, Object[] args, Tensor result) {
         return switch (op) {
-            case "conv2d" -> { // out (N,O,Ho,Wo) x C*kh*kw
+            case "conv2d", "conv2dFused" -> { // out (N,O,Ho,Wo) x C*kh*kw
                 Shape w = ((Tensor) args[1]).shape();
                 yield 2.0 * result.shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
             }
@@ -80,6 +89,22 @@ public final class OpProfile {
             }
             default -> 0;
         };
+    }
+
+    /** Tensor arguments' shapes, then the result's: {@code (12,64,81,81) (64,64,3,3) -> (12,64,81,81)}. */
+    private static String shapes(Object[] args, Tensor result) {
+        StringBuilder sb = new StringBuilder();
+        for (Object a : args == null ? new Object[0] : args) {
+            if (a instanceof Tensor t) {
+                sb.append(t.shape()).append(' ');
+            }
+        }
+        return sb.append("-> ").append(result.shape()).toString();
+    }
+
+    /** Every op call so far, in order. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
     }
 
     /** The ops by descending time. */

@@ -3,11 +3,10 @@ package io.ucag.runtime.java;
 import io.ucag.runtime.GradShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
-import io.ucag.runtime.java.TiledGemm.Operand;
 import io.ucag.runtime.ops.Conv2dParams;
 
 /**
- * Gradients of conv2d and the general matrix product, as matrix products on {@link TiledGemm}. With the
+ * Gradients of conv2d and the general matrix product, as matrix products on {@link PackedGemm}. With the
  * im2col matrix {@code X_col} of an image (see {@link ConvGradGeometry}), the forward is
  * {@code Y (O, P) = W (O, C*kh*kw) * X_col}, so
  * <ul>
@@ -29,13 +28,14 @@ final class JavaConvBackward {
         Tensor dxTensor = d.allocate(xs);
         float[] dy = d.data(gradOut);
         float[] dx = d.data(dxTensor);
-        Operand wT = Operand.transposed(d.data(weight), 0, g.depth()); // (C*kh*kw, O)
+        GemmMatrix wT = GemmMatrix.transposed(d.data(weight), 0, g.depth()); // (C*kh*kw, O)
         int pixels = g.pixels();
         int o = g.outChannels();
         if (g.isPointwise()) {
             for (int n = 0; n < g.batch(); n++) {
-                Operand dyN = Operand.rowMajor(dy, n * o * pixels, pixels);
-                TiledGemm.multiply(d.loop(), wT, dyN, dx, n * g.channels() * pixels, g.depth(), o, pixels, false);
+                GemmMatrix dyN = GemmMatrix.rowMajor(dy, n * o * pixels, pixels);
+                GemmOutput dxN = GemmOutput.matrix(dx, n * g.channels() * pixels, pixels, false);
+                PackedGemm.multiply(d.loop(), wT, dyN, dxN, g.depth(), o, pixels);
             }
             return dxTensor;
         }
@@ -47,8 +47,9 @@ final class JavaConvBackward {
                 int count = Math.min(block, pixels - p0);
                 int image = n;
                 int first = p0;
-                Operand dyBlock = new Operand(dy, n * o * pixels + p0, pixels, 1); // (O, count)
-                TiledGemm.multiply(d.loop(), wT, dyBlock, cols, 0, g.depth(), o, count, false);
+                GemmMatrix dyBlock = new GemmMatrix(dy, n * o * pixels + p0, pixels, 1); // (O, count)
+                GemmOutput colsOut = GemmOutput.matrix(cols, 0, count, false);
+                PackedGemm.multiply(d.loop(), wT, dyBlock, colsOut, g.depth(), o, count);
                 // each channel owns its own input plane, so threads never add to the same pixel
                 d.loop().forRange(g.channels(), (long) kernelArea * count,
                         (c0, c1) -> ConvColumns.scatterAdd(cols, g, image, first, count, dx, c0, c1));
@@ -73,10 +74,10 @@ final class JavaConvBackward {
         for (int n = 0; n < g.batch(); n++) {
             for (int p0 = 0; p0 < pixels; p0 += block) {
                 int count = Math.min(block, pixels - p0);
-                Operand dyBlock = new Operand(dy, n * o * pixels + p0, pixels, 1); // (O, count)
-                Operand colsT; // X_col block transposed: (count, C*kh*kw)
+                GemmMatrix dyBlock = new GemmMatrix(dy, n * o * pixels + p0, pixels, 1); // (O, count)
+                GemmMatrix colsT; // X_col block transposed: (count, C*kh*kw)
                 if (g.isPointwise()) {
-                    colsT = Operand.transposed(x, n * g.channels() * pixels, pixels);
+                    colsT = GemmMatrix.transposed(x, n * g.channels() * pixels, pixels);
                 } else {
                     // gathered straight into rows, so the GEMM copies its slices of B by rows; transposing them
                     // there instead costs as much, once per tile of O (measured), and dW^T = X_col * dY^T with
@@ -85,9 +86,10 @@ final class JavaConvBackward {
                     int first = p0;
                     d.loop().forRange(g.channels(), (long) kernelArea * count,
                             (c0, c1) -> ConvColumns.gatherRows(x, g, image, first, count, cols, c0, c1));
-                    colsT = Operand.rowMajor(cols, 0, g.depth());
+                    colsT = GemmMatrix.rowMajor(cols, 0, g.depth());
                 }
-                TiledGemm.multiply(d.loop(), dyBlock, colsT, dw, 0, o, count, g.depth(), true);
+                PackedGemm.multiply(d.loop(), dyBlock, colsT, GemmOutput.matrix(dw, 0, g.depth(), true), o, count,
+                        g.depth());
             }
         }
         return dwTensor;
@@ -98,10 +100,10 @@ final class JavaConvBackward {
         int m = out.dim(0);
         int n = out.dim(1);
         int k = transposeA ? a.shape().dim(0) : a.shape().dim(1);
-        Operand opA = transposeA ? Operand.transposed(d.data(a), 0, m) : Operand.rowMajor(d.data(a), 0, k);
-        Operand opB = transposeB ? Operand.transposed(d.data(b), 0, k) : Operand.rowMajor(d.data(b), 0, n);
+        GemmMatrix opA = transposeA ? GemmMatrix.transposed(d.data(a), 0, m) : GemmMatrix.rowMajor(d.data(a), 0, k);
+        GemmMatrix opB = transposeB ? GemmMatrix.transposed(d.data(b), 0, k) : GemmMatrix.rowMajor(d.data(b), 0, n);
         Tensor y = d.allocate(out);
-        TiledGemm.multiply(d.loop(), opA, opB, d.data(y), 0, m, k, n, false);
+        PackedGemm.multiply(d.loop(), opA, opB, GemmOutput.matrix(d.data(y), 0, n, false), m, k, n);
         return y;
     }
 }

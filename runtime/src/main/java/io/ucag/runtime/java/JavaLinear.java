@@ -4,15 +4,13 @@ import io.ucag.runtime.OpShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code F.linear}: {@code out (N, M) = x (N, K) * W^T + b} with W (M, K) row-major.
  *
  * <p>Few input rows (N <= {@value #DOT_MAX_ROWS}) make it a pass over W that is bound by memory bandwidth: each
- * output is a dot product read straight from W's row. More rows go through {@link JavaGemm}: per work item a
- * tile of output features whose {@code W^T} panel is packed depth block by depth block, with a block of input rows
- * multiplied into it.
+ * output is a dot product read straight from W's row. More rows go through {@link PackedGemm}, with
+ * {@code W^T} packed block by block from W.
  */
 final class JavaLinear {
     /** Up to this many input rows, dot products straight from W beat packing W^T panels. */
@@ -44,7 +42,7 @@ final class JavaLinear {
     private static void dots(JavaDevice d, float[] in, float[] w, float[] b, float[] out, int n, int depth,
                              int features) {
         int lanes = Math.min(depth, DOT_LANES);
-        int chunks = JavaConv.ceilDiv(depth, lanes);
+        int chunks = (depth + lanes - 1) / lanes;
         float[][][] inChunks = new float[n][chunks][lanes];
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < chunks; c++) {
@@ -82,57 +80,29 @@ final class JavaLinear {
         }
     }
 
+    /** {@code out = x * W^T + b} on {@link PackedGemm}, W^T read in place as the transpose of W. */
     private static void panels(JavaDevice d, float[] in, float[] w, float[] b, float[] out, int n, int depth,
                                int features) {
-        int threads = d.loop().threads();
-        int width = JavaConv.tileWidth(JavaConv.ceilDiv(features, 4 * threads), features);
-        int depthBlock = Math.min(depth, Math.max(JavaConv.MIN_ROW_BLOCK, JavaConv.PANEL_FLOATS / width));
-        int tiles = JavaConv.ceilDiv(features, width);
-        int rowBlock = JavaConv.rowBlock(n, tiles, threads);
-        int rowBlocks = JavaConv.ceilDiv(n, rowBlock);
-        int items = tiles * rowBlocks;
-        AtomicInteger next = new AtomicInteger();
-        JavaConv.runWorkers(d, items, (long) n * features * depth, () -> {
-            float[][] panel = new float[depthBlock][width];
-            float[][] acc = new float[rowBlock][width];
-            for (int item = next.getAndIncrement(); item < items; item = next.getAndIncrement()) {
-                int m0 = (item / rowBlocks) * width;
-                int cols = Math.min(width, features - m0);
-                int n0 = (item % rowBlocks) * rowBlock;
-                int rows = Math.min(rowBlock, n - n0);
+        GemmOutput c = new GemmOutput() {
+            @Override
+            public void load(int r0, int rows, int j0, int cols, float[][] tile) {
                 for (int r = 0; r < rows; r++) {
                     if (b == null) {
-                        Arrays.fill(acc[r], 0, cols, 0f);
+                        Arrays.fill(tile[r], 0, cols, 0f);
                     } else {
-                        System.arraycopy(b, m0, acc[r], 0, cols);
+                        System.arraycopy(b, j0, tile[r], 0, cols);
                     }
                 }
-                for (int k0 = 0; k0 < depth; k0 += depthBlock) {
-                    int kc = Math.min(depthBlock, depth - k0);
-                    packTransposed(w, depth, m0, cols, k0, kc, panel);
-                    JavaGemm.multiplyAdd(in, n0 * depth + k0, depth, rows, panel, kc, acc, 0, cols);
-                }
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(acc[r], 0, out, (n0 + r) * features + m0, cols);
-                }
             }
-        });
-    }
 
-    /**
-     * {@code panel[k][j] = W[m0 + j][k0 + k]} for W row-major with {@code depth} columns, 16 W rows at a time so
-     * that the lines read stay in L1 while each panel row gets 16 consecutive values.
-     */
-    private static void packTransposed(float[] w, int depth, int m0, int cols, int k0, int kc, float[][] panel) {
-        for (int j0 = 0; j0 < cols; j0 += 16) {
-            int count = Math.min(16, cols - j0);
-            int rowStart = (m0 + j0) * depth + k0;
-            for (int k = 0; k < kc; k++) {
-                float[] dst = panel[k];
-                for (int j = 0; j < count; j++) {
-                    dst[j0 + j] = w[rowStart + j * depth + k];
+            @Override
+            public void store(int r0, int rows, int j0, int cols, float[][] tile) {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(tile[r], 0, out, (r0 + r) * features + j0, cols);
                 }
             }
-        }
+        };
+        PackedGemm.multiply(d.loop(), GemmMatrix.rowMajor(in, 0, depth), GemmMatrix.transposed(w, 0, depth), c, n,
+                depth, features);
     }
 }

@@ -41,16 +41,22 @@ class DeviceRaceTest {
         Path cache = dir.resolve("sub").resolve("device-speed.properties");
         AtomicInteger slowConvs = new AtomicInteger();
         AtomicInteger fastConvs = new AtomicInteger();
-        List<Device> devices = List.of(disguised("slow one", 400, slowConvs), disguised("fast one", 0, fastConvs));
+        List<Device> devices = List.of(disguised("slow one", 300, slowConvs), disguised("fast one", 0, fastConvs));
         assertEquals(1, new DeviceRace(cache).fastest(devices));
-        assertEquals(8, slowConvs.get(), "one warm-up and three timed runs of two convolutions");
-        assertEquals(8, fastConvs.get());
+        assertEquals(12, slowConvs.get(), "one warm-up and three timed runs of three convolutions");
+        assertEquals(12, fastConvs.get());
         String text = Files.readString(cache);
         assertTrue(text.contains("slow_one") && text.contains("fast_one"), text);
 
         assertEquals(1, new DeviceRace(cache).fastest(devices), "the cached verdict");
-        assertEquals(8, slowConvs.get(), "nothing measured again");
-        assertEquals(8, fastConvs.get());
+        assertEquals(12, slowConvs.get(), "nothing measured again");
+        assertEquals(12, fastConvs.get());
+
+        // another set of contenders is measured afresh, all of them in one sitting
+        AtomicInteger thirdConvs = new AtomicInteger();
+        assertEquals(0, new DeviceRace(cache).fastest(List.of(devices.get(1), disguised("third", 300, thirdConvs))));
+        assertEquals(24, fastConvs.get());
+        assertEquals(12, thirdConvs.get());
     }
 
     @Test
@@ -59,7 +65,7 @@ class DeviceRaceTest {
         Files.writeString(cache, "\\u00zz broken = not a number\n");
         AtomicInteger convs = new AtomicInteger();
         assertEquals(0, new DeviceRace(cache).fastest(List.of(disguised("only", 0, convs))));
-        assertEquals(8, convs.get());
+        assertEquals(12, convs.get());
         assertTrue(Files.readString(cache).contains("only"));
     }
 }

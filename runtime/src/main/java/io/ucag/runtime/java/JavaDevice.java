@@ -46,7 +46,7 @@ public final class JavaDevice implements Device {
 
     @Override
     public String name() {
-        return "java (" + loop.threads() + " threads)";
+        return "java (" + loop.threads() + " threads, " + GemmKernels.preferred().name() + ")";
     }
 
     @Override

@@ -47,9 +47,9 @@ public final class Gamma implements Rule {
             Tensor inputPos = layer.nonNegativeInput() ? input : Parts.positive(d, input);
             Tensor inputNeg = layer.nonNegativeInput() ? null : Parts.negative(d, input);
             Tensor up = AlphaBeta.share(d, layer, inputPos, inputNeg, weightUp, weightDown, biasUp,
-                    d.mul(relevance, positiveOutputs));
+                    d.mul(relevance, positiveOutputs), AlphaBeta.Sign.ANY);
             Tensor down = AlphaBeta.share(d, layer, inputPos, inputNeg, weightDown, weightUp, biasDown,
-                    d.mul(relevance, negativeOutputs));
+                    d.mul(relevance, negativeOutputs), AlphaBeta.Sign.ANY);
             return scope.keep(d.add(up, down));
         }
     }

@@ -17,12 +17,25 @@ public final class ModelLoader {
     }
 
     /**
-     * @param architecture a {@link ModelZoo} name
+     * Loads a built-in architecture.
+     *
+     * @param architecture a built-in {@link ModelZoo} name
      * @param weights      a weight file, or null for the architecture's default weights
+     * @param device       where the weights are uploaded
      * @param cacheDir     where default weights are cached
      */
     public static Model load(String architecture, Path weights, Device device, Path cacheDir) throws IOException {
-        ModelSpec spec = ModelZoo.spec(architecture);
+        return load(ModelZoo.spec(architecture), weights, device, cacheDir);
+    }
+
+    /**
+     * Loads the architecture {@code spec} describes (from any {@link ModelZoo}, see {@link ModelZoo#resolve}).
+     *
+     * @param weights  a weight file, or null for the architecture's default weights (resnet50-keras only)
+     * @param device   where the weights are uploaded
+     * @param cacheDir where default weights are cached
+     */
+    public static Model load(ModelSpec spec, Path weights, Device device, Path cacheDir) throws IOException {
         Path file = weights;
         if (file == null) {
             if (!spec.architecture().equals("resnet50-keras")) {

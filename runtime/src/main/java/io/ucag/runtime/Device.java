@@ -12,8 +12,11 @@ import java.util.List;
  * its arguments with {@link OpShapes} and returns a new tensor on this device. Inputs must live on this
  * device. Ops queue work without host round-trips; only {@link #toArray} waits for results.
  *
- * <p>Thread safety: a device may be used by several threads at once (each with its own tensors).
- * {@link #close()} frees the device's own resources (contexts, programs); close tensors first.
+ * <p>Thread safety: the Java and the OpenCL device may be used by several threads at once, each with its own
+ * tensors (tensors themselves are not thread-safe; shared read-only tensors such as weights are fine). Devices
+ * that record what runs on them -- {@code autograd.RecordingDevice}, {@code profile.OpProfile}'s proxy -- are
+ * confined to one thread. {@link #close()} frees the device's own resources (contexts, programs); close
+ * tensors first.
  */
 public interface Device extends AutoCloseable {
 
@@ -193,10 +196,13 @@ public interface Device extends AutoCloseable {
     /** Gradient of {@link #adaptiveAvgPool2d}: each bin spreads its gradient evenly over its input pixels. */
     Tensor adaptiveAvgPool2dBackward(Tensor gradOut, Shape inputShape);
 
-    /** Gradient of {@link #relu} from its output: gradOut where output > 0 or NaN (PyTorch zeroes where output <= 0). */
+    /**
+     * Gradient of {@link #relu} from its output: gradOut where {@code output > 0} or NaN (PyTorch zeroes where
+     * {@code output <= 0}).
+     */
     Tensor reluBackward(Tensor gradOut, Tensor output);
 
-    /** Gradient of {@link #clamp}: gradOut where min <= input <= max (inclusive, as PyTorch), else 0. */
+    /** Gradient of {@link #clamp}: gradOut where {@code min <= input <= max} (inclusive, as PyTorch), else 0. */
     Tensor clampBackward(Tensor gradOut, Tensor input, float min, float max);
 
     /** Gradient of {@link #softmax} from its output y: {@code y * (gradOut - sum(gradOut * y, axis))}. */

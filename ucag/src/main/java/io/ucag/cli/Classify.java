@@ -1,5 +1,6 @@
 package io.ucag.cli;
 
+import io.ucag.api.TopK;
 import io.ucag.models.ImageNetClasses;
 import io.ucag.models.Model;
 import io.ucag.models.Preprocessing;

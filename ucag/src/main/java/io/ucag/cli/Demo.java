@@ -1,5 +1,6 @@
 package io.ucag.cli;
 
+import io.ucag.api.TopK;
 import io.ucag.explain.Explainer;
 import io.ucag.explain.GradCam;
 import io.ucag.explain.UcagOptions;

@@ -37,7 +37,8 @@ final class Explain implements Callable<Integer> {
             description = "CAMs: gradcam, gradcam++, xgradcam, layercam, hirescam, scorecam (one forward per "
                     + "channel: slow); fullgrad; gradients: saliency, inputxgradient, smoothgrad (25 noisy copies), "
                     + "integratedgradients (32 steps); relevance: lrp (composite epsilon-plus), lrp-eps, lrp-ab, "
-                    + "lrp-zplus, clrp (c*LRP), sglrp (default: ${DEFAULT-VALUE}).")
+                    + "lrp-zplus, clrp (c*LRP), sglrp; relative: rap, rsp (from --layer), agf "
+                    + "(default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--composite", paramLabel = "NAME",

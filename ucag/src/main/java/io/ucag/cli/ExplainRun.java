@@ -1,5 +1,6 @@
 package io.ucag.cli;
 
+import io.ucag.api.TopK;
 import io.ucag.explain.Explainer;
 import io.ucag.explain.Explanation;
 import io.ucag.explain.Ucag;
@@ -10,10 +11,8 @@ import io.ucag.models.Preprocessing;
 import io.ucag.models.image.ImageFiles;
 import io.ucag.models.image.InputTransform;
 import io.ucag.models.image.RgbImage;
-import io.ucag.render.Colormap;
 import io.ucag.render.Figure;
 import io.ucag.render.Overlay;
-import io.ucag.render.PostProcess;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -81,17 +80,12 @@ final class ExplainRun {
         Figure f = new Figure(String.format(Locale.ROOT, "%s (class %d, p = %.1f%%), method %s", className,
                 r.target(), 100 * r.probability(), method.name()));
         f.add(r.photo(), "input");
-        f.add(overlay(r.photo(), r.baseMap(), method.signed()),
+        f.add(Overlay.of(r.photo(), r.baseMap(), method.signed()),
                 String.format(Locale.ROOT, "%s  %.2f s", method.name(), r.baseSeconds()));
         if (r.ucagMap() != null) {
-            f.add(overlay(r.photo(), r.ucagMap(), method.signed()),
+            f.add(Overlay.of(r.photo(), r.ucagMap(), method.signed()),
                     String.format(Locale.ROOT, "UCAG-%s  %.2f s", method.name(), r.ucagSeconds()));
         }
         return f;
-    }
-
-    private static RgbImage overlay(RgbImage photo, float[] map, boolean signed) {
-        return signed ? Overlay.draw(photo, PostProcess.symmetric(map), Colormap.DIVERGING, 0.6f)
-                : Overlay.draw(photo, PostProcess.RELU_MINMAX.apply(map), Colormap.JET, 0.5f);
     }
 }

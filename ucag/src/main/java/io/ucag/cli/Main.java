@@ -1,5 +1,6 @@
 package io.ucag.cli;
 
+import io.ucag.models.ModelZoo;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,18 +11,39 @@ import picocli.CommandLine.Command;
         subcommands = {Demo.class, Explain.class, Classify.class, Evaluate.class, Bench.class, BenchConv.class, SelfCheck.class,
             CommandLine.HelpCommand.class})
 public final class Main {
-    private Main() {
+    private final ModelZoo zoo;
+
+    private Main(ModelZoo zoo) {
+        this.zoo = zoo;
+    }
+
+    /** The architectures {@code --model} accepts. */
+    ModelZoo zoo() {
+        return zoo;
     }
 
     public static void main(String[] args) {
+        System.exit(run(ModelZoo.BUILT_IN, args));
+    }
+
+    /**
+     * Runs a command line on the console with the architectures of {@code zoo} (e.g. the built-ins plus a test
+     * network); returns the exit status.
+     */
+    public static int run(ModelZoo zoo, String[] args) {
         // One short line per log record ("INFO: device: ...") instead of JUL's two-line default.
         System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%n");
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        return run(zoo, args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    /** {@link #run(ModelZoo, String[], PrintWriter, PrintWriter)} with the built-in architectures. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(ModelZoo.BUILT_IN, args, out, err);
     }
 
     /** Runs a command line; errors become one line on {@code err} (no stack trace) and a non-zero status. */
-    static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+    static int run(ModelZoo zoo, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main(zoo));
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

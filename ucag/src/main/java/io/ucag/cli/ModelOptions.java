@@ -9,7 +9,10 @@ import io.ucag.runtime.Devices;
 import io.ucag.weights.fetch.ModelFetcher;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.ucag.models.ModelSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options every model-running command shares: which model, which weights, which device, which crop. */
 final class ModelOptions {
@@ -36,6 +39,14 @@ final class ModelOptions {
             + "(default: $UCAG_CACHE or ~/.cache/ucag).")
     Path cache;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command; // the command this mixin is part of; its root holds the zoo
+
+    /** The architectures {@code --model} may name: those of the {@link Main} running this command. */
+    ModelZoo zoo() {
+        return command != null && command.root().userObject() instanceof Main main ? main.zoo() : ModelZoo.BUILT_IN;
+    }
+
     Path cacheDir() {
         return cache != null ? cache : ModelFetcher.defaultCacheDir();
     }
@@ -53,7 +64,7 @@ final class ModelOptions {
     }
 
     Model loadModel(Device d) throws IOException {
-        ModelZoo.spec(model); // an unknown name fails before any download
-        return ModelLoader.load(model, weights, d, cacheDir());
+        ModelSpec spec = zoo().resolve(model); // an unknown name fails before any download
+        return ModelLoader.load(spec, weights, d, cacheDir());
     }
 }

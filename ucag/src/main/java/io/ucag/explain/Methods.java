@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class Methods {
     public static final List<String> NAMES = List.of("gradcam", "gradcam++", "xgradcam", "layercam", "hirescam",
             "scorecam", "fullgrad", "saliency", "inputxgradient", "smoothgrad", "integratedgradients", "lrp", "lrp-eps",
-            "lrp-ab", "lrp-zplus", "clrp", "sglrp");
+            "lrp-ab", "lrp-zplus", "clrp", "sglrp", "rap", "rsp", "agf");
 
     /** The relevance methods, which take a composite (see {@link io.ucag.models.relevance.Composites}). */
     public static final List<String> RELEVANCE = List.of("lrp", "lrp-eps", "lrp-ab", "lrp-zplus", "clrp", "sglrp");
@@ -53,6 +53,9 @@ public final class Methods {
             case "inputxgradient", "ixg" -> new InputXGradient();
             case "smoothgrad" -> new SmoothGrad();
             case "integratedgradients", "ig" -> new IntegratedGradients();
+            case "rap" -> new Rap();
+            case "rsp" -> new Rsp(layer);
+            case "agf" -> new Agf();
             default -> throw new IllegalArgumentException("unknown method '" + name + "'; choose one of " + NAMES);
         };
     }

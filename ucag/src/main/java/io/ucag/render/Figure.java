@@ -1,5 +1,6 @@
 package io.ucag.render;
 
+import io.ucag.models.image.ImageFiles;
 import io.ucag.models.image.RgbImage;
 import java.awt.Color;
 import java.awt.Font;
@@ -53,7 +54,7 @@ public final class Figure {
         g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         int x = MARGIN;
         for (Panel p : panels) {
-            g.drawImage(toBuffered(p.image()), x, top, null);
+            g.drawImage(ImageFiles.toBufferedImage(p.image()), x, top, null);
             x += p.image().width() + MARGIN;
         }
         try {
@@ -87,17 +88,5 @@ public final class Figure {
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    static BufferedImage toBuffered(RgbImage image) {
-        BufferedImage b = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-        byte[] px = image.pixels();
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                int i = (y * image.width() + x) * 3;
-                b.setRGB(x, y, (px[i] & 0xFF) << 16 | (px[i + 1] & 0xFF) << 8 | (px[i + 2] & 0xFF));
-            }
-        }
-        return b;
     }
 }

@@ -4,7 +4,23 @@ import io.ucag.models.image.RgbImage;
 
 /** A map drawn over a photo: {@code (1 - alpha) * photo + alpha * colour(map)}. */
 public final class Overlay {
+    /** Opacity of an unsigned (CAM-style) map drawn in {@link Colormap#JET}. */
+    public static final float UNSIGNED_ALPHA = 0.5f;
+    /** Opacity of a signed map drawn in {@link Colormap#DIVERGING}. */
+    public static final float SIGNED_ALPHA = 0.6f;
+
     private Overlay() {
+    }
+
+    /**
+     * A raw map (h*w values, row-major) drawn the way the CLI shows it: a signed map divided by its largest
+     * magnitude in the diverging colours, an unsigned one after ReLU and min-max to [0,1] in jet.
+     *
+     * @param signed whether the map's sign means something ({@code Explainer.signed()})
+     */
+    public static RgbImage of(RgbImage photo, float[] map, boolean signed) {
+        return signed ? draw(photo, PostProcess.symmetric(map), Colormap.DIVERGING, SIGNED_ALPHA)
+                : draw(photo, PostProcess.RELU_MINMAX.apply(map), Colormap.JET, UNSIGNED_ALPHA);
     }
 
     /**

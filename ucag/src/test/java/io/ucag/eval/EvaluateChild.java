@@ -9,7 +9,6 @@ public final class EvaluateChild {
     }
 
     public static void main(String[] args) {
-        ModelZoo.register(TinyNet.spec());
-        Main.main(args);
+        System.exit(Main.run(ModelZoo.BUILT_IN.with(TinyNet.spec()), args));
     }
 }

@@ -24,17 +24,17 @@ import javax.imageio.ImageIO;
 
 /**
  * A small seeded CNN on 32 x 32 inputs (conv-relu-pool-conv-relu, global pool, linear, 5 classes) registered as
- * {@code tiny-eval}, with a synthetic dataset of generated PNGs, for the evaluation tests.
+ * {@code tiny-eval}, with a synthetic dataset of generated PNGs, for the evaluation and API tests.
  */
-final class TinyNet {
-    static final String NAME = "tiny-eval";
-    static final int CLASSES = 5;
-    static final int SIDE = 32;
+public final class TinyNet {
+    public static final String NAME = "tiny-eval";
+    public static final int CLASSES = 5;
+    public static final int SIDE = 32;
 
     private TinyNet() {
     }
 
-    static ModelSpec spec() {
+    public static ModelSpec spec() {
         Layer.Sequential root = new Layer.Sequential("", List.of(
                 new Layer.Sequential("features", List.of(
                         new Layer.Conv2d("features.0", 3, 6, 3, 3, Conv2dParams.of(1, 1), true),
@@ -67,11 +67,11 @@ final class TinyNet {
         return set;
     }
 
-    static Model load(Device device, long seed) {
+    public static Model load(Device device, long seed) {
         return Model.load(spec(), Parameters.of(weights(seed)), device);
     }
 
-    static void save(Path file, long seed) throws IOException {
+    public static void save(Path file, long seed) throws IOException {
         SafetensorsWriter.write(weights(seed), file);
     }
 

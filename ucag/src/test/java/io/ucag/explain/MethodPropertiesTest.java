@@ -325,7 +325,7 @@ class MethodPropertiesTest {
     void onlyTheGradientFamilyBesidesSaliencyAndTheRelevanceFamilyAreSigned() {
         for (String name : Methods.NAMES) {
             boolean signed = List.of("inputxgradient", "smoothgrad", "integratedgradients").contains(name)
-                    || Methods.RELEVANCE.contains(name);
+                    || Methods.RELEVANCE.contains(name) || List.of("rap", "rsp", "agf").contains(name);
             assertEquals(signed, Methods.create(name, null).signed(), name);
         }
     }

@@ -24,7 +24,8 @@ import java.util.Random;
  * and the CPU time this process spent per call (all threads, Linux only): on a busy machine, wall time exceeds
  * CPU time / cores by the time the device's threads waited for a core.
  *
- * <p>Usage: {@code ConvBenchmark [device: opencl, java, auto or all (opencl then java); default all] [runs, 5]}.
+ * <p>Run it as {@code ucag bench-conv [--device opencl|java|auto|all] [--runs 5]}; the table goes to the stream
+ * the caller passes (this library class prints nothing on its own).
  */
 public final class ConvBenchmark {
     /** System property overriding the peak GFLOP/s the table compares with. */
@@ -59,10 +60,6 @@ public final class ConvBenchmark {
         {256, 256, 3, 1, 1, 14}, {512, 512, 3, 1, 1, 7}, {3, 64, 7, 2, 3, 224}};
 
     private ConvBenchmark() {
-    }
-
-    public static void main(String[] args) {
-        run(System.out, args.length > 0 ? args[0] : "all", args.length > 1 ? Integer.parseInt(args[1]) : 5);
     }
 
     /**

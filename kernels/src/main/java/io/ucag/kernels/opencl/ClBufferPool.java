@@ -22,6 +22,8 @@ final class ClBufferPool {
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>(); // bytes -> idle buffers of that size
     private long pooledBytes;
 
+    private long lentBytes; // held by live tensors
+
     ClBufferPool(long capacityBytes) {
         this.capacityBytes = capacityBytes;
     }
@@ -36,8 +38,18 @@ final class ClBufferPool {
         return idle.pop();
     }
 
+    /** Counts {@code bytes} handed to a tensor, until {@link #recycle} takes them back. */
+    synchronized void lend(long bytes) {
+        lentBytes += bytes;
+    }
+
+    synchronized long lentBytes() {
+        return lentBytes;
+    }
+
     /** Takes a released buffer back for reuse, or releases it if it is small or the pool is full. */
     synchronized void recycle(cl_mem mem, long bytes) {
+        lentBytes -= bytes;
         if (bytes < MIN_POOLED_BYTES || pooledBytes + bytes > capacityBytes) {
             clReleaseMemObject(mem);
             return;

@@ -36,6 +36,14 @@ import org.jocl.cl_mem;
  * An OpenCL device: one context, one in-order queue, programs built once and cached. Ops queue kernels and
  * return at once; only {@link #toArray} and {@link #synchronize} wait. Each op family lives in its own class
  * ({@link ClConv}, {@link ClPooling}, ...); this class owns memory and dispatches.
+ *
+ * <p>Thread safety: any number of threads may run ops at once. OpenCL calls are thread-safe except
+ * {@code clSetKernelArg}, so {@link ClKernel#launch} sets a kernel's arguments and queues it under the kernel's
+ * lock; the program cache and the buffer pool are synchronised. Every command of every thread goes to the one
+ * in-order queue, which also makes pooled buffers safe to reuse across threads: a buffer released by one thread
+ * and taken by another is written only after the commands that read it before. Callers therefore share the
+ * device rather than run side by side. {@link #close()} releases the pool, programs, queue and context: call it
+ * after every tensor of the device is closed and no op runs.
  */
 public final class ClDevice implements Device {
     /** System property: megabytes of released buffers kept for reuse (default: 1024, or a quarter of memory). */
@@ -97,7 +105,20 @@ public final class ClDevice implements Device {
     public Tensor allocate(Shape shape) {
         cl_mem reused = pool.take(shape.bytes());
         cl_mem mem = reused != null ? reused : createBuffer(shape, CL_MEM_READ_WRITE, null);
+        return tensor(shape, mem);
+    }
+
+    private Tensor tensor(Shape shape, cl_mem mem) {
+        pool.lend(shape.bytes());
         return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
+    }
+
+    /**
+     * Bytes held by this device's tensors that are not yet released (closed by every holder). Zero once every
+     * tensor and every model on the device is closed; released memory kept for reuse does not count.
+     */
+    public long liveBytes() {
+        return pool.lentBytes();
     }
 
     private cl_mem createBuffer(Shape shape, long flags, Pointer host) {
@@ -123,11 +144,11 @@ public final class ClDevice implements Device {
         cl_mem reused = pool.take(shape.bytes());
         if (reused == null) {
             cl_mem mem = createBuffer(shape, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, Pointer.to(data));
-            return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
+            return tensor(shape, mem);
         }
         // Blocking: the caller may change its array as soon as this returns.
         clEnqueueWriteBuffer(queue, reused, CL_TRUE, 0, shape.bytes(), Pointer.to(data), 0, null, null);
-        return new Tensor(this, shape, new ClBuffer(reused, shape.numel(), pool));
+        return tensor(shape, reused);
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
+    /** The image in {@code file}; IOException naming the file when it is missing, corrupt or of another kind. */
     public static RgbImage read(Path file) throws IOException {
         BufferedImage image;
         try (InputStream in = Files.newInputStream(file); ImageInputStream stream = ImageIO.createImageInputStream(in)) {
@@ -50,6 +51,19 @@ public final class ImageFiles {
             throw new IOException(file + ": the file holds no image");
         }
         return toRgb(image);
+    }
+
+    /** An 8-bit RGB {@link BufferedImage} ({@code TYPE_INT_RGB}) of the same pixels, e.g. to write with ImageIO. */
+    public static BufferedImage toBufferedImage(RgbImage image) {
+        BufferedImage b = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+        byte[] px = image.pixels();
+        for (int y = 0; y < image.height(); y++) {
+            for (int x = 0; x < image.width(); x++) {
+                int i = (y * image.width() + x) * 3;
+                b.setRGB(x, y, (px[i] & 0xFF) << 16 | (px[i + 1] & 0xFF) << 8 | (px[i + 2] & 0xFF));
+            }
+        }
+        return b;
     }
 
     /** The RGB components of any BufferedImage (grayscale, palette and alpha images included). */

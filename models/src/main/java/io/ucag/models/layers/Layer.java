@@ -30,12 +30,15 @@ public sealed interface Layer {
     record Linear(String name, int inFeatures, int outFeatures) implements Layer {
     }
 
+    /** {@code nn.ReLU}: max(x, 0) elementwise, (N,C,H,W) -> (N,C,H,W); no parameters. */
     record ReLU(String name) implements Layer {
     }
 
+    /** {@code nn.MaxPool2d}: (N,C,H,W) -> (N,C,Ho,Wo) with the window, stride, padding and ceil mode of params. */
     record MaxPool2d(String name, Pool2dParams params) implements Layer {
     }
 
+    /** {@code nn.AdaptiveAvgPool2d((outH, outW))}: (N,C,H,W) -> (N,C,outH,outW), PyTorch's bin edges. */
     record AdaptiveAvgPool2d(String name, int outH, int outW) implements Layer {
     }
 

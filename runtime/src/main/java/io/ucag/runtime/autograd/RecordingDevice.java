@@ -20,6 +20,9 @@ import java.util.List;
  *
  * <p>Gradients flow to every tensor argument except batch-norm running statistics (treated as constants, as in
  * inference). The backward ops themselves are not differentiated (no second order).
+ *
+ * <p>Not thread-safe, like its {@link Tape}: one recording device and tape per thread and per backward pass (the
+ * base device underneath may be shared).
  */
 public final class RecordingDevice implements Device {
     private final Device base;

@@ -14,6 +14,11 @@ import java.util.List;
  * The pure-Java backend: plain, multi-threaded loops over float arrays. It is the reference every OpenCL
  * kernel is tested against and the fallback where no OpenCL device exists. Ops run synchronously. Each op
  * family lives in its own class ({@link JavaConv}, {@link JavaPooling}, ...); this class only dispatches.
+ *
+ * <p>Thread safety: any number of threads may run ops at once. The device holds no mutable state besides its
+ * fork-join pool, which the ops of all callers share (each op splits its own index range into fixed chunks, so
+ * results do not depend on what else runs); every op writes only its new output array. {@link #close()} stops
+ * the pool: call it after the last op.
  */
 public final class JavaDevice implements Device {
     /** System property overriding the number of worker threads (default: available processors). */
@@ -21,10 +26,12 @@ public final class JavaDevice implements Device {
 
     private final ParallelLoop loop;
 
+    /** A device with {@code -Ducag.java.threads} threads, else one per available processor. */
     public JavaDevice() {
         this(Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
     }
 
+    /** A device whose ops use {@code threads} worker threads (1: every op runs on the calling thread). */
     public JavaDevice(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("JavaDevice needs >= 1 thread, got " + threads);

@@ -1,10 +1,9 @@
 package io.ucag.eval.report;
 
+import io.ucag.models.image.ImageFiles;
 import io.ucag.models.image.PilResize;
 import io.ucag.models.image.RgbImage;
-import io.ucag.render.Colormap;
 import io.ucag.render.Overlay;
-import io.ucag.render.PostProcess;
 import io.ucag.eval.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -46,9 +45,7 @@ public final class Thumbnails {
 
     public static void writeMap(RgbImage fitted, float[] map, boolean signed, Path folder, String method)
             throws IOException {
-        RgbImage overlay = signed ? Overlay.draw(fitted, PostProcess.symmetric(map), Colormap.DIVERGING, 0.6f)
-                : Overlay.draw(fitted, PostProcess.RELU_MINMAX.apply(map), Colormap.JET, 0.5f);
-        write(small(overlay), map(folder, method));
+        write(small(Overlay.of(fitted, map, signed)), map(folder, method));
     }
 
     private static RgbImage small(RgbImage image) {
@@ -57,13 +54,7 @@ public final class Thumbnails {
     }
 
     private static void write(RgbImage image, Path file) throws IOException {
-        BufferedImage b = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < image.height(); y++) {
-            for (int x = 0; x < image.width(); x++) {
-                b.setRGB(x, y, image.component(y, x, 0) << 16 | image.component(y, x, 1) << 8
-                        | image.component(y, x, 2));
-            }
-        }
+        BufferedImage b = ImageFiles.toBufferedImage(image);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         if (!ImageIO.write(b, "png", png)) {
             throw new IOException("no PNG writer in this JVM");

@@ -1,12 +1,10 @@
 package io.ucag.eval.run;
 
 /**
- * One number per (image, method) in {@code results.jsonl}, and how the summary aggregates it.
- *
- * @param key            the JSON field name
- * @param higherIsBetter the direction in which a method improves
- * @param classAveraged  aggregated as the mean over classes of per-class means (pointing games), rather than the
- *                       mean over samples
+ * One number per (image, method) in {@code results.jsonl}, and how the summary aggregates it: {@link #key()} is
+ * the JSON field name, {@link #higherIsBetter()} the direction in which a method improves, and
+ * {@link #classAveraged()} says whether the summary takes the mean over classes of per-class means (pointing
+ * games) rather than the mean over samples.
  */
 public enum Score {
     DELETION("deletion", "Deletion AUC", false, false),

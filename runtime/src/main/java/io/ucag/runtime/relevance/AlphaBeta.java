@@ -17,7 +17,10 @@ public final class AlphaBeta implements Rule {
     private final float alpha;
     private final float beta;
 
-    /** @param alpha >= 1, beta >= 0 with alpha - beta = 1 */
+    /**
+     * @param alpha weight of the positive contributions, {@code >= 1}
+     * @param beta  weight of the negative contributions, {@code >= 0}, with {@code alpha - beta = 1}
+     */
     public AlphaBeta(float alpha, float beta) {
         if (!(alpha >= 0 && beta >= 0) || Math.abs(alpha - beta - 1) > 1e-6) {
             throw new IllegalArgumentException("alpha-beta rule: need alpha >= 0, beta >= 0 and alpha - beta = 1, got"

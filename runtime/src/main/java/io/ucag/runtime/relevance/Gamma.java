@@ -15,7 +15,7 @@ import io.ucag.runtime.TensorScope;
 public final class Gamma implements Rule {
     private final float gamma;
 
-    /** @param gamma >= 0 (zennit's default is 0.25) */
+    /** @param gamma weight of the added positive parts, {@code >= 0} (zennit's default is 0.25) */
     public Gamma(float gamma) {
         if (!(gamma >= 0) || Float.isInfinite(gamma)) {
             throw new IllegalArgumentException("gamma rule: gamma must be finite and >= 0, got " + gamma);

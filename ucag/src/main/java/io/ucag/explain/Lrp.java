@@ -22,7 +22,10 @@ public final class Lrp implements RelevanceExplainer {
     private final String name;
     private final String composite;
 
-    /** @param name registry name; @param composite a name of {@link Composites#NAMES} */
+    /**
+     * @param name      registry name
+     * @param composite a name of {@link Composites#NAMES}
+     */
     public Lrp(String name, String composite) {
         if (!Composites.NAMES.contains(composite)) {
             throw new IllegalArgumentException("unknown LRP composite '" + composite + "'; choose one of "

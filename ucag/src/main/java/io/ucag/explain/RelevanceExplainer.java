@@ -33,7 +33,7 @@ public interface RelevanceExplainer extends Explainer {
         return true;
     }
 
-    /** Sum over the channel axis: (N,C,H,W) -> (N,1,H,W). */
+    /** Sum over the channel axis: (N,C,H,W) to (N,1,H,W). */
     static Tensor channelSum(Device d, Tensor relevance) {
         return d.reduce(relevance, ReduceOp.SUM, new int[] {1}, true);
     }

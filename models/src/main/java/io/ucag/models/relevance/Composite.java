@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param conv       rule of {@code Conv2d} layers (with any BatchNorm folded in)
  * @param dense      rule of {@code Linear} layers
  * @param first      rule of the first affine layer, or null for none
- * @param byName     layer name -> rule, overriding the others
+ * @param byName     layer name to rule, overriding the others
  * @param maxPool    max-pooling rule
  * @param sum        residual-addition rule
  * @param stabilizer epsilon of the proportional splits (sums, pools); 0 for exact LRP-0
@@ -29,7 +29,7 @@ public record Composite(String name, Rule conv, Rule dense, Rule first, Map<Stri
     public enum SumRule {
         /** In proportion to each term's value (zennit's {@code Norm} on {@code Sum}); terms may get negative shares. */
         PROPORTIONAL,
-        /** In proportion to each term's positive part (alpha1-beta0 on the addition): keeps z-plus maps >= 0. */
+        /** In proportion to each term's positive part (alpha1-beta0 on the addition): keeps z-plus maps {@code >= 0}. */
         POSITIVE
     }
 

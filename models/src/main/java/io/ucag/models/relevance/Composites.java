@@ -25,7 +25,7 @@ import java.util.Locale;
  *       epsilon(1e-6) on every dense layer.</li>
  *   <li>{@code alpha1-beta0}: alpha-beta(1,0) (= z-plus) on every affine layer, dense ones included: the uniform
  *       rule of Bach et al. 2015 ("the paper's LRP"), residual additions included (only positive terms share;
- *       {@link Composite.SumRule#POSITIVE}), so its maps are >= 0 for a positive logit. zennit has no such
+ *       {@link Composite.SumRule#POSITIVE}), so its maps are {@code >= 0} for a positive logit. zennit has no such
  *       composite (its alpha1-beta0 analogue, EpsilonPlus, keeps epsilon on dense layers: that is
  *       {@code epsilon-plus}).</li>
  *   <li>{@code epsilon}: epsilon(0.25) on every affine layer (Bach et al. 2015's LRP-epsilon; not a zennit

@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * @param input  the input gradient (N,C,H,W)
  * @param logits (N, classes)
- * @param layers layer name -> the gradient at that layer's output
+ * @param layers layer name to the gradient at that layer's output
  */
 public record LayerGradients(Tensor input, Tensor logits, Map<String, Tensor> layers) implements AutoCloseable {
     public LayerGradients {

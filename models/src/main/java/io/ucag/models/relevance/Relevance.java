@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param input  the input relevance R (N,C,H,W), per input element (sum over axis 1 for a pixel map)
  * @param logits the logits (N, classes) of the pass's forward (BatchNorm folded: equal to the model's up to rounding)
- * @param layers layer name -> the relevance at that layer's output, for the layers that were asked for
+ * @param layers layer name to the relevance at that layer's output, for the layers that were asked for
  */
 public record Relevance(Tensor input, Tensor logits, Map<String, Tensor> layers) implements AutoCloseable {
     public Relevance {

@@ -39,7 +39,7 @@ import java.util.TreeSet;
  * Memory: the forward activations of the batch plus a few relevance tensors.
  */
 public final class RelevancePass {
-    /** The relevance at one step's output -> the relevance at its input. May return its argument (a pass). */
+    /** From the relevance at one step's output to the relevance at its input. May return its argument (a pass). */
     @FunctionalInterface
     private interface Step {
         Tensor back(Tensor relevance);

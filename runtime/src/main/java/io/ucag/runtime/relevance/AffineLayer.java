@@ -10,7 +10,7 @@ import io.ucag.runtime.Tensor;
  * @param op               convolution or dense
  * @param weight           (O,C,kh,kw) or (M,K)
  * @param bias             (O) or (M); null for none
- * @param nonNegativeInput true when the input is known to be >= 0 (it comes from a ReLU): rules may then skip
+ * @param nonNegativeInput true when the input is known to be {@code >= 0} (it comes from a ReLU): rules may then skip
  *                         the terms of the negative input part, which are exactly zero
  */
 public record AffineLayer(String name, AffineOp op, Tensor weight, Tensor bias, boolean nonNegativeInput) {

@@ -17,7 +17,10 @@ public final class AlphaBeta implements Rule {
     private final float alpha;
     private final float beta;
 
-    /** @param alpha >= 1, beta >= 0 with alpha - beta = 1 */
+    /**
+     * @param alpha weight of the positive contributions, {@code >= 1}
+     * @param beta  weight of the negative contributions, {@code >= 0}, with {@code alpha - beta = 1}
+     */
     public AlphaBeta(float alpha, float beta) {
         if (!(alpha >= 0 && beta >= 0) || Math.abs(alpha - beta - 1) > 1e-6) {
             throw new IllegalArgumentException("alpha-beta rule: need alpha >= 0, beta >= 0 and alpha - beta = 1, got"
@@ -48,29 +51,37 @@ public final class AlphaBeta implements Rule {
             Tensor inputNeg = nonNegative ? null : Parts.negative(d, input);
             Tensor weightPos = Parts.positive(d, layer.weight());
             Tensor weightNeg = inputNeg != null || beta != 0 ? Parts.negative(d, layer.weight()) : null;
-            Tensor result = d.scale(share(d, layer, inputPos, inputNeg, weightPos, weightNeg,
-                    Parts.positive(d, layer.bias()), relevance), alpha);
+            Tensor result = share(d, layer, inputPos, inputNeg, weightPos, weightNeg, Parts.positive(d, layer.bias()),
+                    relevance, Sign.POSITIVE);
+            if (alpha != 1) {
+                result = d.scale(result, alpha);
+            }
             if (beta != 0) {
                 Tensor negativeShare = share(d, layer, inputPos, inputNeg, weightNeg, weightPos,
-                        Parts.negative(d, layer.bias()), relevance);
+                        Parts.negative(d, layer.bias()), relevance, Sign.NEGATIVE);
                 result = d.add(result, d.scale(negativeShare, -beta));
             }
             return scope.keep(result);
         }
     }
 
+    /** What is known of the sign of a share's denominator. */
+    enum Sign { POSITIVE, NEGATIVE, ANY }
+
     /**
      * The relevance of the contributions {@code x+ * first + x- * second} (their sum with {@code bias} is the
-     * denominator): {@code x+ * f^T(s; first) + x- * f^T(s; second)} with {@code s = R / stabilise(z)}.
+     * denominator z, of sign {@code sign}): {@code x+ * f^T(s; first) + x- * f^T(s; second)} with
+     * {@code s = R / stabilise(z)}.
      */
     static Tensor share(Device d, AffineLayer layer, Tensor inputPos, Tensor inputNeg, Tensor first, Tensor second,
-                        Tensor bias, Tensor relevance) {
+                        Tensor bias, Tensor relevance, Sign sign) {
         AffineOp op = layer.op();
         Tensor z = op.apply(d, inputPos, first, bias);
         if (inputNeg != null) {
             z = d.add(z, op.apply(d, inputNeg, second, null));
         }
-        Tensor s = Stabilizer.divide(d, relevance, z, Stabilizer.DEFAULT_EPSILON);
+        Tensor s = sign == Sign.ANY ? Stabilizer.divide(d, relevance, z, Stabilizer.DEFAULT_EPSILON)
+                : Stabilizer.divideSigned(d, relevance, z, Stabilizer.DEFAULT_EPSILON, sign == Sign.POSITIVE);
         Tensor r = d.mul(inputPos, op.transpose(d, s, first, inputPos.shape()));
         if (inputNeg != null) {
             r = d.add(r, d.mul(inputNeg, op.transpose(d, s, second, inputNeg.shape())));

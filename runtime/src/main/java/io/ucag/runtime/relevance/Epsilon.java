@@ -13,7 +13,7 @@ import io.ucag.runtime.TensorScope;
 public final class Epsilon implements Rule {
     private final float epsilon;
 
-    /** @param epsilon >= 0 */
+    /** @param epsilon the stabiliser, {@code >= 0} */
     public Epsilon(float epsilon) {
         if (!(epsilon >= 0) || Float.isInfinite(epsilon)) {
             throw new IllegalArgumentException("epsilon rule: epsilon must be finite and >= 0, got " + epsilon);

@@ -15,7 +15,7 @@ import io.ucag.runtime.TensorScope;
 public final class Gamma implements Rule {
     private final float gamma;
 
-    /** @param gamma >= 0 (zennit's default is 0.25) */
+    /** @param gamma weight of the added positive parts, {@code >= 0} (zennit's default is 0.25) */
     public Gamma(float gamma) {
         if (!(gamma >= 0) || Float.isInfinite(gamma)) {
             throw new IllegalArgumentException("gamma rule: gamma must be finite and >= 0, got " + gamma);
@@ -47,9 +47,9 @@ public final class Gamma implements Rule {
             Tensor inputPos = layer.nonNegativeInput() ? input : Parts.positive(d, input);
             Tensor inputNeg = layer.nonNegativeInput() ? null : Parts.negative(d, input);
             Tensor up = AlphaBeta.share(d, layer, inputPos, inputNeg, weightUp, weightDown, biasUp,
-                    d.mul(relevance, positiveOutputs));
+                    d.mul(relevance, positiveOutputs), AlphaBeta.Sign.ANY);
             Tensor down = AlphaBeta.share(d, layer, inputPos, inputNeg, weightDown, weightUp, biasDown,
-                    d.mul(relevance, negativeOutputs));
+                    d.mul(relevance, negativeOutputs), AlphaBeta.Sign.ANY);
             return scope.keep(d.add(up, down));
         }
     }

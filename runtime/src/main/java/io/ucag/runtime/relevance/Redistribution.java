@@ -32,7 +32,9 @@ public final class Redistribution {
         try (TensorScope scope = TensorScope.open()) {
             Tensor partPos = d.relu(part);
             Tensor total = d.add(partPos, d.relu(other));
-            return scope.keep(d.mul(partPos, Stabilizer.divide(d, relevance, total, eps)));
+            Tensor s = eps > 0 ? Stabilizer.divideSigned(d, relevance, total, eps, true)
+                    : Stabilizer.divide(d, relevance, total, eps);
+            return scope.keep(d.mul(partPos, s));
         }
     }
 

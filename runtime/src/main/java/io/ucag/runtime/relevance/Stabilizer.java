@@ -35,10 +35,26 @@ public final class Stabilizer {
         }
     }
 
-    /** {@code numerator / stabilize(z, eps)}: finite wherever the numerator is finite and eps > 0. */
+    /** {@code numerator / stabilize(z, eps)}: finite wherever the numerator is finite and {@code eps > 0}. */
     public static Tensor divide(Device d, Tensor numerator, Tensor z, float eps) {
         try (TensorScope scope = TensorScope.open()) {
             return scope.keep(d.div(numerator, stabilize(d, z, eps)));
+        }
+    }
+
+    /**
+     * {@code numerator / (z + eps)} for a {@code z} known to be {@code >= 0} ({@code nonNegative}) or {@code z - eps} for one
+     * known to be {@code <= 0}: the same as {@link #divide} wherever z is non-zero, in one op instead of five. Where z = 0
+     * the sign of the step differs from {@link #divide}'s, which changes nothing when z is a sum of terms of z's sign
+     * (alpha-beta): they are all zero then, and so is what the quotient multiplies.
+     */
+    public static Tensor divideSigned(Device d, Tensor numerator, Tensor z, float eps, boolean nonNegative) {
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("LRP stabiliser epsilon must be finite and > 0 here, got " + eps);
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor step = d.fromArray(Shape.of(1), new float[] {nonNegative ? eps : -eps});
+            return scope.keep(d.div(numerator, d.add(z, step)));
         }
     }
 

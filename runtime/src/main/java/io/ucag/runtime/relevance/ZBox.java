@@ -17,7 +17,10 @@ public final class ZBox implements Rule {
     private final float[] low;
     private final float[] high;
 
-    /** @param low lowest input value per channel (or one value); high the highest, same length, high >= low */
+    /**
+     * @param low  lowest input value per channel (or one value for all)
+     * @param high highest input value per channel, as many as {@code low}, each {@code >= low}
+     */
     public ZBox(float[] low, float[] high) {
         if (low.length == 0 || low.length != high.length) {
             throw new IllegalArgumentException("z-box rule: low and high bounds need equal, non-zero lengths, got "

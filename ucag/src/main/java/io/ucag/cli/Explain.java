@@ -3,6 +3,7 @@ package io.ucag.cli;
 import io.ucag.explain.Explainer;
 import io.ucag.explain.Methods;
 import io.ucag.explain.RelevanceExplainer;
+import io.ucag.explain.relative.ObservableExplainer;
 import io.ucag.explain.UcagOptions;
 import io.ucag.models.ImageNetClasses;
 import io.ucag.models.Model;
@@ -83,9 +84,9 @@ final class Explain implements Callable<Integer> {
         UcagOptions options = ucag.options();
         Explainer explainer = Methods.create(method, layer, composite);
         List<String> dump = RelevanceDump.layerNames(dumpLayers);
-        if (!dump.isEmpty() && !(explainer instanceof RelevanceExplainer)) {
+        if (!dump.isEmpty() && !(explainer instanceof RelevanceExplainer || explainer instanceof ObservableExplainer)) {
             throw new IllegalArgumentException("--dump-layer needs a relevance method (" + Methods.RELEVANCE
-                    + "), not '" + method + "'");
+                    + ", rap, rsp, agf), not '" + method + "'");
         }
         int targetClass = parseTarget(target);
         PrintWriter console = spec.commandLine().getOut();
@@ -100,7 +101,12 @@ final class Explain implements Callable<Integer> {
             if (!dump.isEmpty()) {
                 try (TensorScope scope = TensorScope.open()) {
                     Tensor input = ImageInputs.batch(d, new RgbImage[] {r.photo()}, m.spec().preprocessing());
-                    RelevanceDump.write(m, input, (RelevanceExplainer) explainer, r.target(), dump, dumpDir, console);
+                    if (explainer instanceof ObservableExplainer observable) {
+                        RelevanceDump.writeObserved(m, input, observable, r.target(), dump, dumpDir, console);
+                    } else {
+                        RelevanceDump.write(m, input, (RelevanceExplainer) explainer, r.target(), dump, dumpDir,
+                                console);
+                    }
                 }
             }
             console.printf(Locale.ROOT, "%s: class %d %s (p = %.4f); %s %.2f s%s; wrote %s%s%n", image,

@@ -2,6 +2,7 @@ package io.ucag.explain;
 
 import io.ucag.explain.relative.AgfPropagation;
 import io.ucag.explain.relative.AgfSeed;
+import io.ucag.explain.relative.ObservableExplainer;
 import io.ucag.explain.relative.RelevanceObserver;
 import io.ucag.explain.relative.Step;
 import io.ucag.explain.relative.TracedForward;
@@ -24,7 +25,7 @@ import java.util.List;
  * image). The map (N,1,H,W) is the input attribution summed over the colour channels, raw and signed: the code's
  * final division by the map's maximum is left to the display.
  */
-public final class Agf implements Explainer {
+public final class Agf implements ObservableExplainer {
     @Override
     public String name() {
         return "agf";

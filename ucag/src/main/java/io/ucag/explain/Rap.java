@@ -3,6 +3,7 @@ package io.ucag.explain;
 import io.ucag.explain.relative.Propagation;
 import io.ucag.explain.relative.RapRule;
 import io.ucag.explain.relative.RapSeed;
+import io.ucag.explain.relative.ObservableExplainer;
 import io.ucag.explain.relative.RelevanceObserver;
 import io.ucag.explain.relative.Step;
 import io.ucag.explain.relative.TracedForward;
@@ -33,7 +34,7 @@ import java.util.List;
  * </ul>
  * The map (N,1,H,W) is the input relevance summed over the colour channels, raw and signed.
  */
-public final class Rap implements Explainer {
+public final class Rap implements ObservableExplainer {
     @Override
     public String name() {
         return "rap";

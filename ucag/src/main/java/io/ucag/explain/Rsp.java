@@ -1,6 +1,7 @@
 package io.ucag.explain;
 
 import io.ucag.explain.relative.Propagation;
+import io.ucag.explain.relative.ObservableExplainer;
 import io.ucag.explain.relative.RelevanceObserver;
 import io.ucag.explain.relative.RspRule;
 import io.ucag.explain.relative.TracedForward;
@@ -31,7 +32,7 @@ import java.util.List;
  * code's {@code relative_GAM} (a seed contrasting the target with other classes), which its main program does not
  * call. Items are explained one at a time (RSP's sectional weights are per image). Map (N,1,H,W), raw and signed.
  */
-public final class Rsp implements Explainer {
+public final class Rsp implements ObservableExplainer {
     private final String layer; // null: the model's default CAM layer
 
     public Rsp(String layer) {

@@ -11,7 +11,6 @@ import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.ops.ReduceOp;
 import io.ucag.runtime.relevance.Stabilizer;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -22,33 +21,16 @@ import java.util.List;
  * {@code R_t / sum(R_t) - R_o / sum(R_o)} scaled back by {@code sum(R_t)}, so the map keeps relevance units; it sums
  * to zero by construction. Two relevance passes per image. Signed and raw (the paper shows its positive part).
  */
-public final class ContrastiveLrp implements RelevanceExplainer {
-    private final String composite;
-
+public final class ContrastiveLrp extends LrpMethod {
     /** @param composite a name of {@link Composites#NAMES} */
     public ContrastiveLrp(String composite) {
-        if (!Composites.NAMES.contains(composite)) {
-            throw new IllegalArgumentException("unknown LRP composite '" + composite + "'; choose one of "
-                    + Composites.NAMES);
-        }
-        this.composite = composite;
-    }
-
-    @Override
-    public String name() {
-        return "clrp";
-    }
-
-    @Override
-    public String composite() {
-        return composite;
+        super("clrp", composite);
     }
 
     /** The target-class pass (the contrast is formed on the input maps only). */
     @Override
-    public Relevance relevance(Model model, Tensor images, int[] targets, Collection<String> layers) {
-        InputGradients.checkTargets(name(), images, targets);
-        return RelevancePass.run(model, images, Seed.targetLogit(targets), compositeFor(model), layers);
+    protected Seed seed(int[] targets) {
+        return Seed.targetLogit(targets);
     }
 
     @Override

@@ -1,16 +1,11 @@
 package io.ucag.explain;
 
-import io.ucag.models.Model;
 import io.ucag.models.relevance.Composites;
-import io.ucag.models.relevance.Relevance;
-import io.ucag.models.relevance.RelevancePass;
 import io.ucag.models.relevance.Seed;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.ops.ReduceOp;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * Softmax-Gradient LRP, SGLRP (Iwana, Kuroki and Uchida, "Explaining Convolutional Neural Networks using Softmax
@@ -20,40 +15,15 @@ import java.util.List;
  * the propagation is linear in its seed, that is one pass with this signed seed. No normalisation and no c*LRP
  * contrast is applied: the contrast comes from the softmax gradient alone. Signed and raw.
  */
-public final class SoftmaxGradientLrp implements RelevanceExplainer {
-    private final String composite;
-
+public final class SoftmaxGradientLrp extends LrpMethod {
     /** @param composite a name of {@link Composites#NAMES} */
     public SoftmaxGradientLrp(String composite) {
-        if (!Composites.NAMES.contains(composite)) {
-            throw new IllegalArgumentException("unknown LRP composite '" + composite + "'; choose one of "
-                    + Composites.NAMES);
-        }
-        this.composite = composite;
+        super("sglrp", composite);
     }
 
     @Override
-    public String name() {
-        return "sglrp";
-    }
-
-    @Override
-    public String composite() {
-        return composite;
-    }
-
-    @Override
-    public Relevance relevance(Model model, Tensor images, int[] targets, Collection<String> layers) {
-        InputGradients.checkTargets(name(), images, targets);
-        return RelevancePass.run(model, images, softmaxGradient(targets), compositeFor(model), layers);
-    }
-
-    @Override
-    public Explanation explain(Model model, Tensor images, int[] targets) {
-        try (TensorScope scope = TensorScope.open(); Relevance r = relevance(model, images, targets, List.of())) {
-            Tensor map = RelevanceExplainer.channelSum(model.device(), r.input());
-            return new Explanation(scope.keep(map), scope.keep(r.logits().reshape(r.logits().shape())));
-        }
+    protected Seed seed(int[] targets) {
+        return softmaxGradient(targets);
     }
 
     /** {@code dp_t/dz = p_t (onehot_t - p)}, (N, classes). */

@@ -110,6 +110,17 @@ final class ClConv {
         return y;
     }
 
+    /** w (O,C,kh,kw) -> (C,O,kh,kw) with each kernel flipped in both spatial axes: the transposed convolution's. */
+    static Tensor flipTranspose(ClDevice d, Tensor weight) {
+        Shape ws = weight.shape();
+        Tensor out = d.allocate(Shape.of(ws.dim(1), ws.dim(0), ws.dim(2), ws.dim(3)));
+        ConvKernelParams kp = ConvKernelParams.forDevice(d.info());
+        long[] global = kp.global(ws.numel());
+        d.kernel(FILE, "flip_transpose", kp.defines()).launch(global, kp.local(1), weight, out, ws.dim(0), ws.dim(1),
+                ws.dim(2) * ws.dim(3));
+        return out;
+    }
+
     /** out (cols, padded) = in (rows, cols)^T with zero columns rows .. padded-1. */
     private static void transpose(ClDevice d, ConvKernelParams kp, Tensor in, Tensor out, int rows, int cols,
                                   int padded) {

@@ -19,4 +19,19 @@ public interface Explainer {
      * logits (N, classes) of the same forward pass. {@code targets[n]} is the class explained for item n.
      */
     Explanation explain(Model model, Tensor images, int[] targets);
+
+    /**
+     * The most images this method should be given in one call to keep memory bounded; UCAG cuts its micro-batches
+     * no larger. Methods whose backward pass keeps every layer's activations (the gradient and relevance families)
+     * return {@link #ACTIVATION_HEAVY_BATCH}; the CAM family keeps one layer and takes any batch.
+     */
+    default int maxBatch() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Patches per pass for methods that keep every layer's activations: six 322 px patches through ResNet-50 peak
+     * near 3 GB with the relevance pass (twelve: 4.8 GB).
+     */
+    int ACTIVATION_HEAVY_BATCH = 6;
 }

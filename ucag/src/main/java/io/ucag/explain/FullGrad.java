@@ -58,6 +58,11 @@ public final class FullGrad implements Explainer {
     }
 
     @Override
+    public int maxBatch() {
+        return ACTIVATION_HEAVY_BATCH; // the backward pass keeps every layer's activations
+    }
+
+    @Override
     public Explanation explain(Model model, Tensor images, int[] targets) {
         Device d = model.device();
         int height = images.shape().dim(2);

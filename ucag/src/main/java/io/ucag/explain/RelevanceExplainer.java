@@ -33,6 +33,11 @@ public interface RelevanceExplainer extends Explainer {
         return true;
     }
 
+    @Override
+    default int maxBatch() {
+        return ACTIVATION_HEAVY_BATCH; // the relevance pass keeps every layer's activations
+    }
+
     /** Sum over the channel axis: (N,C,H,W) to (N,1,H,W). */
     static Tensor channelSum(Device d, Tensor relevance) {
         return d.reduce(relevance, ReduceOp.SUM, new int[] {1}, true);

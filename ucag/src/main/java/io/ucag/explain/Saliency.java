@@ -22,6 +22,11 @@ public final class Saliency implements Explainer {
     }
 
     @Override
+    public int maxBatch() {
+        return ACTIVATION_HEAVY_BATCH; // the backward pass keeps every layer's activations
+    }
+
+    @Override
     public Explanation explain(Model model, Tensor images, int[] targets) {
         InputGradients.checkTargets(name(), images, targets);
         Device d = model.device();

@@ -84,8 +84,9 @@ public final class Ucag implements Explainer {
         try (TensorScope scope = TensorScope.open()) {
             Tensor canvas = d.zeros(Shape.of(1, 1, height, width));
             List<Tensor> weights = new ArrayList<>(); // per micro-batch (B,1,1,1), for the reference fold
-            for (int start = 0; start < patches; start += options.microBatch()) {
-                int size = Math.min(options.microBatch(), patches - start);
+            int microBatch = Math.min(options.microBatch(), base.maxBatch());
+            for (int start = 0; start < patches; start += microBatch) {
+                int size = Math.min(microBatch, patches - start);
                 try (TensorScope batchScope = TensorScope.open()) {
                     List<Tensor> crops = new ArrayList<>(size);
                     for (int k = start; k < start + size; k++) {

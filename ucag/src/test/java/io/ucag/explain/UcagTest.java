@@ -104,6 +104,41 @@ class UcagTest {
     }
 
     @Test
+    void microBatchesAreNoLargerThanTheMethodAsks() {
+        java.util.List<Integer> batches = new java.util.ArrayList<>();
+        Explainer heavy = new Explainer() {
+            @Override
+            public String name() {
+                return "heavy";
+            }
+
+            @Override
+            public boolean signed() {
+                return true;
+            }
+
+            @Override
+            public int maxBatch() {
+                return 2;
+            }
+
+            @Override
+            public Explanation explain(Model m, Tensor images, int[] targets) {
+                batches.add(images.shape().dim(0));
+                return new GradCam(null).explain(m, images, targets);
+            }
+        };
+        float[] images = TinyModels.randomImages(new Random(5), 1, 32);
+        UcagOptions options = new UcagOptions(3, 0.6, 0, 1.3, 5, true, UcagOptions.Fold.STANDARD);
+        float[] capped = explain(new Ucag(heavy, options), images, 1, 32, new int[] {1});
+        assertEquals(java.util.List.of(2, 2, 2, 2, 1), batches, "9 patches, at most 2 at a time");
+        assertClose(explain(new Ucag(new GradCam(null), options), images, 1, 32, new int[] {1}), capped, 1e-6);
+        assertEquals(Explainer.ACTIVATION_HEAVY_BATCH, new Lrp("lrp", "epsilon-plus").maxBatch());
+        assertEquals(Explainer.ACTIVATION_HEAVY_BATCH, new Rap().maxBatch());
+        assertEquals(Integer.MAX_VALUE, new GradCam(null).maxBatch());
+    }
+
+    @Test
     void confidenceWeightingScalesEachPatchByExpOfItsProbability() {
         // With one full patch at scale 1, weighting multiplies the base map by exp(p_target) of the image itself.
         float[] images = TinyModels.randomImages(new Random(4), 1, 32);

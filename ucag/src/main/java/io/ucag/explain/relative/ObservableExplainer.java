@@ -12,4 +12,9 @@ import io.ucag.runtime.Tensor;
 public interface ObservableExplainer extends Explainer {
     /** {@link #explain(Model, Tensor, int[])}, showing {@code observer} the relevance at every layer's input. */
     Explanation explain(Model model, Tensor images, int[] targets, RelevanceObserver observer);
+
+    @Override
+    default int maxBatch() {
+        return ACTIVATION_HEAVY_BATCH; // the relevance pass keeps every layer's activations
+    }
 }

@@ -10,20 +10,14 @@ import io.ucag.runtime.Device;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.io.Npy;
+import io.ucag.runtime.golden.GoldenManifest;
 import io.ucag.runtime.io.NpyArray;
 import io.ucag.runtime.ops.Conv2dParams;
 import io.ucag.runtime.ops.Pool2dParams;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,8 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * composites on a VGG-like and a ResNet-like network with BatchNorm and biases, on both devices.
  */
 class RelevanceGoldenTest {
-    private static final String DIR = "/golden/lrp/";
-
     /** The fixture's ResNet-like net: stem, an identity block, a projection block, global pool, fc. */
     static ModelSpec resnet() {
         List<Layer> top = new ArrayList<>();
@@ -80,59 +72,27 @@ class RelevanceGoldenTest {
                     params.put(k.substring(("param:" + net + ".").length()), v);
                 }
             });
-            return Model.load(spec, new Parameters() {
-                @Override
-                public Set<String> names() {
-                    return params.keySet();
-                }
-
-                @Override
-                public int[] shape(String name) {
-                    return params.get(name).shape().clone();
-                }
-
-                @Override
-                public float[] data(String name) {
-                    return params.get(name).data();
-                }
-            }, d);
+            return Model.load(spec, Parameters.of(GoldenManifest.shapes(params), GoldenManifest.values(params)), d);
         }
     }
 
-    private static Golden load() throws IOException {
+    private static Golden load() {
+        GoldenManifest golden = new GoldenManifest("/golden/lrp/", "make_lrp_goldens.py");
         Map<String, NpyArray> tensors = new LinkedHashMap<>();
         List<Integer> targets = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(resource("manifest.txt"),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split(" ");
-                if (f[0].equals("target")) {
-                    targets.add(Integer.parseInt(f[2]));
-                } else {
-                    try (InputStream in = resource(f[2])) {
-                        tensors.put(f[0] + ":" + f[1], Npy.read(in, f[2]));
-                    }
-                }
+        for (String[] f : golden.lines()) {
+            if (f[0].equals("target")) {
+                targets.add(Integer.parseInt(f[2]));
+            } else {
+                tensors.put(f[0] + ":" + f[1], golden.npy(f[2]));
             }
         }
         return new Golden(tensors, targets.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = RelevanceGoldenTest.class.getResourceAsStream(DIR + name);
-        if (in == null) {
-            throw new IOException("missing test resource " + DIR + name + ": run make_lrp_goldens.py");
-        }
-        return in;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"java", "opencl"})
-    void matchesTheTorchReference(String kind) throws IOException {
+    void matchesTheTorchReference(String kind) {
         Device d = TestDevices.device(kind);
         Golden g = load();
         NpyArray input = g.get("tensor:input");

@@ -6,46 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.ucag.explain.relative.AgfSeed;
 import io.ucag.explain.relative.RelevanceObserver;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.java.JavaDevice;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of AGF on the nets of {@link RelativeNets}: its seed is the derivative of the salient probability
  * (finite differences), every layer outside a residual block carries the seed's sum (the absolute rule, the pools,
  * z^B and the residual split conserve, and the delta shift keeps the sum), and OpenCL equals Java.
  */
-class AgfPropertiesTest {
-    private static RelativePhotos nets;
-    private static JavaDevice device;
-
-    @BeforeContainer
-    static void open() {
-        nets = new RelativePhotos();
-        device = nets.device();
-    }
-
-    @AfterContainer
-    static void close() {
-        nets.close();
-    }
-
-    @Provide
-    Arbitrary<String> nets() {
-        return Arbitraries.of("vgg", "resnet");
-    }
-
+class AgfPropertiesTest extends RelativeNetsProperties {
     /** The salient probability of class t, in double. */
     private static double salient(double[] y, int t) {
         double sigma = 0;

@@ -14,19 +14,13 @@ import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.java.JavaDevice;
 import io.ucag.runtime.ops.Conv2dParams;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -35,26 +29,7 @@ import net.jqwik.api.constraints.IntRange;
  * thanks to the absolute-influence seed and the uniform shift), dead neurons get none, maps are bipolar, a batch
  * item is explained as if alone, and OpenCL equals Java.
  */
-class RapPropertiesTest {
-    private static RelativePhotos nets;
-    private static JavaDevice device;
-
-    @BeforeContainer
-    static void open() {
-        nets = new RelativePhotos();
-        device = nets.device();
-    }
-
-    @AfterContainer
-    static void close() {
-        nets.close();
-    }
-
-    @Provide
-    Arbitrary<String> nets() {
-        return Arbitraries.of("vgg", "resnet");
-    }
-
+class RapPropertiesTest extends RelativeNetsProperties {
     private static double[] itemSums(float[] values, int items) {
         double[] sums = new double[items];
         int per = values.length / items;

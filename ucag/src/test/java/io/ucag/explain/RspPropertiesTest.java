@@ -8,19 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ucag.explain.relative.RelevanceObserver;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.java.JavaDevice;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of RSP on the nets of {@link RelativeNets} (golden weights, photo-like inputs): the seed is Grad-CAM's
@@ -28,26 +22,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * layer outside a residual block carries the seed's sum), OpenCL equals Java, and bad start layers get one clear
  * error.
  */
-class RspPropertiesTest {
-    private static RelativePhotos nets;
-    private static JavaDevice device;
-
-    @BeforeContainer
-    static void open() {
-        nets = new RelativePhotos();
-        device = nets.device();
-    }
-
-    @AfterContainer
-    static void close() {
-        nets.close();
-    }
-
-    @Provide
-    Arbitrary<String> nets() {
-        return Arbitraries.of("vgg", "resnet");
-    }
-
+class RspPropertiesTest extends RelativeNetsProperties {
     @Property(tries = 8)
     void relevanceIsConservedFromTheSeedToTheMap(@ForAll("nets") String net, @ForAll long seed,
                                                  @ForAll @IntRange(min = 0, max = 4) int target) {

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.ucag.kernels.opencl.ClDevice;
 import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
-import io.ucag.runtime.DeviceUnavailableException;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,9 +50,6 @@ class GradientGoldenTest {
     private static final double RTOL = 1e-4;
     private static final double ATOL_OF_MAX = 1e-5;
     private static final int CLASSES = 5;
-
-    private static ClDevice openCl;
-    private static String openClUnavailable;
 
     @AfterAll
     static void closeDevice() {
@@ -130,7 +124,7 @@ class GradientGoldenTest {
     @CsvSource({"java, vgg", "java, resnet", "opencl, vgg", "opencl, resnet"})
     void logitsAndGradientsMatchTorch(String deviceKind, String net) {
         GradGolden golden = GradGolden.load(net);
-        Device device = device(deviceKind);
+        Device device = TestDevices.device(deviceKind);
         String where = net + " on " + deviceKind;
         try (Model model = Model.load(spec(net), golden.weights(), device);
              TensorScope scope = TensorScope.open(); Tape tape = new Tape()) {
@@ -166,7 +160,7 @@ class GradientGoldenTest {
     @CsvSource({"java, vgg", "java, resnet", "opencl, vgg", "opencl, resnet"})
     void watchingOnlyTheActivationRecordsNothingBelowIt(String deviceKind, String net) {
         GradGolden golden = GradGolden.load(net);
-        Device device = device(deviceKind);
+        Device device = TestDevices.device(deviceKind);
         String where = net + " on " + deviceKind;
         try (Model model = Model.load(spec(net), golden.weights(), device);
              TensorScope scope = TensorScope.open(); Tape tape = new Tape()) {
@@ -260,32 +254,6 @@ class GradientGoldenTest {
                     }
                     return result;
                 });
-    }
-
-    private static Device device(String kind) {
-        return switch (kind) {
-            case "java" -> JAVA;
-            case "opencl" -> openCl();
-            default -> throw new IllegalArgumentException(kind);
-        };
-    }
-
-    /** The shared OpenCL device; skips the test without one, except under CI=true (as kernels' tests). */
-    private static synchronized Device openCl() {
-        if (openCl == null && openClUnavailable == null) {
-            try {
-                openCl = ClDevice.open();
-            } catch (DeviceUnavailableException e) {
-                openClUnavailable = e.getMessage();
-            }
-        }
-        if (openCl == null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true requires an OpenCL device, but: " + openClUnavailable);
-            }
-            Assumptions.abort("no OpenCL device: " + openClUnavailable);
-        }
-        return openCl;
     }
 
     /** |actual - expected| <= RTOL |expected| + ATOL_OF_MAX max|expected|, reporting the worst element. */

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
-import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.autograd.Gradients;
@@ -258,25 +256,6 @@ class GradientGoldenTest {
 
     /** |actual - expected| <= RTOL |expected| + ATOL_OF_MAX max|expected|, reporting the worst element. */
     private static void assertClose(String what, NpyArray expected, float[] actual) {
-        float[] e = expected.data();
-        assertEquals(e.length, actual.length, what + ": element count " + Shape.of(expected.shape()));
-        double max = 0;
-        for (float v : e) {
-            max = Math.max(max, Math.abs(v));
-        }
-        double atol = ATOL_OF_MAX * max;
-        int worst = -1;
-        double worstExcess = 0;
-        for (int i = 0; i < e.length; i++) {
-            double excess = Math.abs((double) actual[i] - e[i]) - (atol + RTOL * Math.abs(e[i]));
-            if (!(excess <= worstExcess)) { // NaN counts as a failure
-                worstExcess = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess;
-                worst = i;
-            }
-        }
-        if (worst >= 0) {
-            fail(what + " " + Shape.of(expected.shape()) + ": element " + worst + " expected " + e[worst] + " got "
-                    + actual[worst] + " (rtol " + RTOL + ", atol " + atol + ")");
-        }
+        GoldenAssert.assertClose(what, "element", expected, actual, RTOL, ATOL_OF_MAX);
     }
 }

@@ -86,26 +86,12 @@ class GradientGoldenTest {
                 new Layer.BatchNorm2d("bn1", 4, 1e-5f),
                 new Layer.ReLU("relu"),
                 new Layer.MaxPool2d("maxpool", Pool2dParams.of(3, 2, 1)),
-                new Layer.Sequential("layer1", List.of(basicBlock("layer1.0", 4, 4, 1))),
-                new Layer.Sequential("layer2", List.of(basicBlock("layer2.0", 4, 8, 2))),
+                new Layer.Sequential("layer1", List.of(TestBlocks.basicBlock("layer1.0", 4, 4, 1))),
+                new Layer.Sequential("layer2", List.of(TestBlocks.basicBlock("layer2.0", 4, 8, 2))),
                 new Layer.AdaptiveAvgPool2d("avgpool", 1, 1),
                 new Layer.Flatten("flatten"),
                 new Layer.Linear("fc", 8, CLASSES)));
         return new ModelSpec("golden-resnet", root, 33, Preprocessing.TORCHVISION, CLASSES, "layer1");
-    }
-
-    private static Layer.Residual basicBlock(String name, int in, int out, int stride) {
-        Layer.ReLU relu = new Layer.ReLU(name + ".relu");
-        Layer.Sequential body = new Layer.Sequential(name + ".body", List.of(
-                new Layer.Conv2d(name + ".conv1", in, out, 3, 3, Conv2dParams.of(stride, 1), false),
-                new Layer.BatchNorm2d(name + ".bn1", out, 1e-5f),
-                relu,
-                new Layer.Conv2d(name + ".conv2", out, out, 3, 3, Conv2dParams.of(1, 1), false),
-                new Layer.BatchNorm2d(name + ".bn2", out, 1e-5f)));
-        List<Layer> shortcut = stride == 1 && in == out ? List.of() : List.of(
-                new Layer.Conv2d(name + ".downsample.0", in, out, 1, 1, Conv2dParams.of(stride, 0), false),
-                new Layer.BatchNorm2d(name + ".downsample.1", out, 1e-5f));
-        return new Layer.Residual(name, body, new Layer.Sequential(name + ".downsample", shortcut), relu);
     }
 
     private static ModelSpec spec(String net) {

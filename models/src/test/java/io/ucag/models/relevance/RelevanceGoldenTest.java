@@ -4,6 +4,7 @@ import io.ucag.models.Model;
 import io.ucag.models.ModelSpec;
 import io.ucag.models.Parameters;
 import io.ucag.models.Preprocessing;
+import io.ucag.models.TestBlocks;
 import io.ucag.models.TestDevices;
 import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
@@ -34,26 +35,13 @@ class RelevanceGoldenTest {
         top.add(new Layer.BatchNorm2d("bn1", 4, 1e-5f));
         top.add(new Layer.ReLU("relu"));
         top.add(new Layer.MaxPool2d("maxpool", Pool2dParams.of(2, 2, 0)));
-        top.add(new Layer.Sequential("layer1", List.of(block("layer1.0", 4, 4, 1))));
-        top.add(new Layer.Sequential("layer2", List.of(block("layer2.0", 4, 8, 2))));
+        top.add(new Layer.Sequential("layer1", List.of(TestBlocks.basicBlock("layer1.0", 4, 4, 1))));
+        top.add(new Layer.Sequential("layer2", List.of(TestBlocks.basicBlock("layer2.0", 4, 8, 2))));
         top.add(new Layer.AdaptiveAvgPool2d("avgpool", 1, 1));
         top.add(new Layer.Flatten("flatten"));
         top.add(new Layer.Linear("fc", 8, SmallNets.CLASSES));
         return new ModelSpec("golden-resnet", new Layer.Sequential("", top), SmallNets.SIDE,
                 Preprocessing.TORCHVISION, SmallNets.CLASSES, "layer2");
-    }
-
-    private static Layer.Residual block(String name, int in, int out, int stride) {
-        Layer.ReLU relu = new Layer.ReLU(name + ".relu");
-        Layer.Sequential body = new Layer.Sequential(name + ".body", List.of(
-                new Layer.Conv2d(name + ".conv1", in, out, 3, 3, Conv2dParams.of(stride, 1), false),
-                new Layer.BatchNorm2d(name + ".bn1", out, 1e-5f), relu,
-                new Layer.Conv2d(name + ".conv2", out, out, 3, 3, Conv2dParams.of(1, 1), false),
-                new Layer.BatchNorm2d(name + ".bn2", out, 1e-5f)));
-        List<Layer> shortcut = stride == 1 && in == out ? List.of() : List.of(
-                new Layer.Conv2d(name + ".downsample.0", in, out, 1, 1, Conv2dParams.of(stride, 0), false),
-                new Layer.BatchNorm2d(name + ".downsample.1", out, 1e-5f));
-        return new Layer.Residual(name, body, new Layer.Sequential(name + ".downsample", shortcut), relu);
     }
 
     private record Golden(Map<String, NpyArray> tensors, int[] targets) {

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.ucag.kernels.opencl.ClDevice;
 import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
-import io.ucag.runtime.DeviceUnavailableException;
-import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.autograd.Gradients;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,9 +48,6 @@ class GradientGoldenTest {
     private static final double RTOL = 1e-4;
     private static final double ATOL_OF_MAX = 1e-5;
     private static final int CLASSES = 5;
-
-    private static ClDevice openCl;
-    private static String openClUnavailable;
 
     @AfterAll
     static void closeDevice() {
@@ -94,26 +86,12 @@ class GradientGoldenTest {
                 new Layer.BatchNorm2d("bn1", 4, 1e-5f),
                 new Layer.ReLU("relu"),
                 new Layer.MaxPool2d("maxpool", Pool2dParams.of(3, 2, 1)),
-                new Layer.Sequential("layer1", List.of(basicBlock("layer1.0", 4, 4, 1))),
-                new Layer.Sequential("layer2", List.of(basicBlock("layer2.0", 4, 8, 2))),
+                new Layer.Sequential("layer1", List.of(TestBlocks.basicBlock("layer1.0", 4, 4, 1))),
+                new Layer.Sequential("layer2", List.of(TestBlocks.basicBlock("layer2.0", 4, 8, 2))),
                 new Layer.AdaptiveAvgPool2d("avgpool", 1, 1),
                 new Layer.Flatten("flatten"),
                 new Layer.Linear("fc", 8, CLASSES)));
         return new ModelSpec("golden-resnet", root, 33, Preprocessing.TORCHVISION, CLASSES, "layer1");
-    }
-
-    private static Layer.Residual basicBlock(String name, int in, int out, int stride) {
-        Layer.ReLU relu = new Layer.ReLU(name + ".relu");
-        Layer.Sequential body = new Layer.Sequential(name + ".body", List.of(
-                new Layer.Conv2d(name + ".conv1", in, out, 3, 3, Conv2dParams.of(stride, 1), false),
-                new Layer.BatchNorm2d(name + ".bn1", out, 1e-5f),
-                relu,
-                new Layer.Conv2d(name + ".conv2", out, out, 3, 3, Conv2dParams.of(1, 1), false),
-                new Layer.BatchNorm2d(name + ".bn2", out, 1e-5f)));
-        List<Layer> shortcut = stride == 1 && in == out ? List.of() : List.of(
-                new Layer.Conv2d(name + ".downsample.0", in, out, 1, 1, Conv2dParams.of(stride, 0), false),
-                new Layer.BatchNorm2d(name + ".downsample.1", out, 1e-5f));
-        return new Layer.Residual(name, body, new Layer.Sequential(name + ".downsample", shortcut), relu);
     }
 
     private static ModelSpec spec(String net) {
@@ -130,7 +108,7 @@ class GradientGoldenTest {
     @CsvSource({"java, vgg", "java, resnet", "opencl, vgg", "opencl, resnet"})
     void logitsAndGradientsMatchTorch(String deviceKind, String net) {
         GradGolden golden = GradGolden.load(net);
-        Device device = device(deviceKind);
+        Device device = TestDevices.device(deviceKind);
         String where = net + " on " + deviceKind;
         try (Model model = Model.load(spec(net), golden.weights(), device);
              TensorScope scope = TensorScope.open(); Tape tape = new Tape()) {
@@ -166,7 +144,7 @@ class GradientGoldenTest {
     @CsvSource({"java, vgg", "java, resnet", "opencl, vgg", "opencl, resnet"})
     void watchingOnlyTheActivationRecordsNothingBelowIt(String deviceKind, String net) {
         GradGolden golden = GradGolden.load(net);
-        Device device = device(deviceKind);
+        Device device = TestDevices.device(deviceKind);
         String where = net + " on " + deviceKind;
         try (Model model = Model.load(spec(net), golden.weights(), device);
              TensorScope scope = TensorScope.open(); Tape tape = new Tape()) {
@@ -262,53 +240,8 @@ class GradientGoldenTest {
                 });
     }
 
-    private static Device device(String kind) {
-        return switch (kind) {
-            case "java" -> JAVA;
-            case "opencl" -> openCl();
-            default -> throw new IllegalArgumentException(kind);
-        };
-    }
-
-    /** The shared OpenCL device; skips the test without one, except under CI=true (as kernels' tests). */
-    private static synchronized Device openCl() {
-        if (openCl == null && openClUnavailable == null) {
-            try {
-                openCl = ClDevice.open();
-            } catch (DeviceUnavailableException e) {
-                openClUnavailable = e.getMessage();
-            }
-        }
-        if (openCl == null) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail("CI=true requires an OpenCL device, but: " + openClUnavailable);
-            }
-            Assumptions.abort("no OpenCL device: " + openClUnavailable);
-        }
-        return openCl;
-    }
-
     /** |actual - expected| <= RTOL |expected| + ATOL_OF_MAX max|expected|, reporting the worst element. */
     private static void assertClose(String what, NpyArray expected, float[] actual) {
-        float[] e = expected.data();
-        assertEquals(e.length, actual.length, what + ": element count " + Shape.of(expected.shape()));
-        double max = 0;
-        for (float v : e) {
-            max = Math.max(max, Math.abs(v));
-        }
-        double atol = ATOL_OF_MAX * max;
-        int worst = -1;
-        double worstExcess = 0;
-        for (int i = 0; i < e.length; i++) {
-            double excess = Math.abs((double) actual[i] - e[i]) - (atol + RTOL * Math.abs(e[i]));
-            if (!(excess <= worstExcess)) { // NaN counts as a failure
-                worstExcess = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess;
-                worst = i;
-            }
-        }
-        if (worst >= 0) {
-            fail(what + " " + Shape.of(expected.shape()) + ": element " + worst + " expected " + e[worst] + " got "
-                    + actual[worst] + " (rtol " + RTOL + ", atol " + atol + ")");
-        }
+        GoldenAssert.assertClose(what, "element", expected, actual, RTOL, ATOL_OF_MAX);
     }
 }

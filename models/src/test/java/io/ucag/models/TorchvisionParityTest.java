@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ucag.runtime.Device;
-import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.io.NpyArray;
@@ -116,29 +115,10 @@ class TorchvisionParityTest {
         }
     }
 
-    /** |actual - expected| <= RTOL |expected| + ATOL_OF_MAX max|expected|, reporting the worst element. */
+    /** |actual - expected| <= RTOL |expected| + ATOL_OF_MAX max|expected|, reporting the worst logit. */
     private static void assertClose(String what, NpyArray expected, float[] actual) {
-        float[] e = expected.data();
-        assertEquals(e.length, actual.length, what + ": element count " + Shape.of(expected.shape()));
-        double max = 0;
-        for (float v : e) {
-            max = Math.max(max, Math.abs(v));
-        }
-        assertTrue(max > 0, what + ": the reference logits are all zero");
-        double atol = ATOL_OF_MAX * max;
-        int worst = -1;
-        double worstExcess = 0;
-        for (int i = 0; i < e.length; i++) {
-            double excess = Math.abs((double) actual[i] - e[i]) - (atol + RTOL * Math.abs(e[i]));
-            if (!(excess <= worstExcess)) { // NaN counts as a failure
-                worstExcess = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess;
-                worst = i;
-            }
-        }
-        if (worst >= 0) {
-            fail(what + " " + Shape.of(expected.shape()) + ": logit " + worst + " expected " + e[worst] + " got "
-                    + actual[worst] + " (rtol " + RTOL + ", atol " + atol + ")");
-        }
+        assertTrue(GoldenAssert.maxAbs(expected.data()) > 0, what + ": the reference logits are all zero");
+        GoldenAssert.assertClose(what, "logit", expected, actual, RTOL, ATOL_OF_MAX);
     }
 
     /** The full-size fixtures, written on first use; skips the test when torchvision is not installed. */

@@ -1,65 +1,26 @@
 package io.ucag.explain;
 
+import static io.ucag.explain.RelativePhotos.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.explain.relative.AgfSeed;
 import io.ucag.explain.relative.RelevanceObserver;
-import io.ucag.models.Model;
-import io.ucag.runtime.Device;
-import io.ucag.runtime.Shape;
-import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.java.JavaDevice;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of AGF on the nets of {@link RelativeNets}: its seed is the derivative of the salient probability
  * (finite differences), every layer outside a residual block carries the seed's sum (the absolute rule, the pools,
  * z^B and the residual split conserve, and the delta shift keeps the sum), and OpenCL equals Java.
  */
-class AgfPropertiesTest {
-    private static JavaDevice device;
-    private static Map<String, Model> models;
-
-    @BeforeContainer
-    static void open() {
-        device = new JavaDevice(2);
-        models = new HashMap<>();
-        for (String net : List.of("vgg", "resnet")) {
-            models.put(net, RelativeGolden.load(net).model(device));
-        }
-    }
-
-    @AfterContainer
-    static void close() {
-        models.values().forEach(Model::close);
-        device.close();
-    }
-
-    @Provide
-    Arbitrary<String> nets() {
-        return Arbitraries.of("vgg", "resnet");
-    }
-
-    private static Tensor input(Device d, String net, long seed, int count) {
-        Shape s = net.equals("vgg") ? Shape.of(count, 3, 16, 20) : Shape.of(count, 3, 18, 14);
-        return d.fromArray(s, RapPropertiesTest.photos(seed, count, s.dim(2), s.dim(3)));
-    }
-
+class AgfPropertiesTest extends RelativeNetsProperties {
     /** The salient probability of class t, in double. */
     private static double salient(double[] y, int t) {
         double sigma = 0;
@@ -122,7 +83,7 @@ class AgfPropertiesTest {
         };
         double mapSum = 0;
         try (TensorScope scope = TensorScope.open();
-             Explanation x = new Agf().explain(models.get(net), input(device, net, seed, 1), new int[] {target},
+             Explanation x = new Agf().explain(nets.model(net), input(device, net, seed, 1), new int[] {target},
                      observer)) {
             for (float v : x.maps().toArray()) {
                 mapSum += v;
@@ -146,23 +107,6 @@ class AgfPropertiesTest {
 
     @Example
     void openClEqualsJavaOnRandomPhotos() {
-        try (Device opencl = RelativeGoldenTest.openCl()) {
-            for (String net : List.of("vgg", "resnet")) {
-                try (Model clModel = RelativeGolden.load(net).model(opencl); TensorScope scope = TensorScope.open()) {
-                    int[] targets = {0, 3};
-                    float[] java = new Agf().explain(models.get(net), input(device, net, 79, 2), targets)
-                            .maps().toArray();
-                    float[] cl = new Agf().explain(clModel, input(opencl, net, 79, 2), targets).maps().toArray();
-                    double max = 0;
-                    for (float v : java) {
-                        max = Math.max(max, Math.abs(v));
-                    }
-                    assertTrue(max > 0, net + ": an all-zero map");
-                    for (int i = 0; i < java.length; i++) {
-                        assertEquals(java[i], cl[i], 1e-4 * (Math.abs(java[i]) + 0.1 * max), net + " pixel " + i);
-                    }
-                }
-            }
-        }
+        nets.assertOpenClEqualsJava(new Agf(), 79, new int[] {0, 3});
     }
 }

@@ -6,20 +6,13 @@ import io.ucag.models.Parameters;
 import io.ucag.models.Preprocessing;
 import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
-import io.ucag.runtime.io.Npy;
+import io.ucag.runtime.golden.GoldenManifest;
 import io.ucag.runtime.io.NpyArray;
 import io.ucag.runtime.ops.Conv2dParams;
 import io.ucag.runtime.ops.Pool2dParams;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,8 +30,6 @@ import java.util.TreeMap;
  */
 record MethodGolden(Map<String, NpyArray> parameters, NpyArray input, NpyArray logits, int[] targets, String layer,
                     Map<String, String> options, Map<String, NpyArray> maps, Map<String, NpyArray> weights) {
-    private static final String DIR = "/golden/cams/";
-
     /** The fixture net: TinyModels' CNN with a BatchNorm after the first convolution (torchvision names). */
     static ModelSpec spec() {
         Layer.Sequential root = new Layer.Sequential("", List.of(
@@ -56,6 +47,7 @@ record MethodGolden(Map<String, NpyArray> parameters, NpyArray input, NpyArray l
     }
 
     static MethodGolden load() {
+        GoldenManifest golden = new GoldenManifest("/golden/cams/", "make_cam_goldens.py");
         Map<String, NpyArray> parameters = new LinkedHashMap<>();
         Map<String, NpyArray> tensors = new LinkedHashMap<>();
         Map<String, NpyArray> maps = new LinkedHashMap<>();
@@ -63,49 +55,25 @@ record MethodGolden(Map<String, NpyArray> parameters, NpyArray input, NpyArray l
         Map<String, String> options = new LinkedHashMap<>();
         TreeMap<Integer, Integer> targets = new TreeMap<>();
         String layer = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(resource(DIR + "manifest.txt"),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split(" ");
-                switch (f[0]) {
-                    case "target" -> targets.put(Integer.parseInt(f[1]), Integer.parseInt(f[2]));
-                    case "layer" -> layer = f[1];
-                    case "option" -> options.put(f[1], f[2]);
-                    case "param" -> parameters.put(f[1], npy(DIR + f[2]));
-                    case "tensor" -> tensors.put(f[1], npy(DIR + f[2]));
-                    case "map" -> maps.put(f[1], npy(DIR + f[2]));
-                    case "weights" -> weights.put(f[1], npy(DIR + f[2]));
-                    default -> throw new IllegalStateException(DIR + "manifest.txt: unknown line '" + line + "'");
-                }
+        for (String[] f : golden.lines()) {
+            switch (f[0]) {
+                case "target" -> targets.put(Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+                case "layer" -> layer = f[1];
+                case "option" -> options.put(f[1], f[2]);
+                case "param" -> parameters.put(f[1], golden.npy(f[2]));
+                case "tensor" -> tensors.put(f[1], golden.npy(f[2]));
+                case "map" -> maps.put(f[1], golden.npy(f[2]));
+                case "weights" -> weights.put(f[1], golden.npy(f[2]));
+                default -> throw golden.unknown(f);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return new MethodGolden(parameters, tensors.get("input"), tensors.get("logits"),
-                targets.values().stream().mapToInt(Integer::intValue).toArray(), layer, options, maps, weights);
+                GoldenManifest.targets(targets), layer, options, maps, weights);
     }
 
     Model model(Device device) {
-        return Model.load(spec(), new Parameters() {
-            @Override
-            public Set<String> names() {
-                return parameters.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return parameters.get(name).shape().clone();
-            }
-
-            @Override
-            public float[] data(String name) {
-                return parameters.get(name).data();
-            }
-        }, device);
+        return Model.load(spec(), Parameters.of(GoldenManifest.shapes(parameters), GoldenManifest.values(parameters)),
+                device);
     }
 
     int intOption(String name) {
@@ -114,19 +82,5 @@ record MethodGolden(Map<String, NpyArray> parameters, NpyArray input, NpyArray l
 
     double doubleOption(String name) {
         return Double.parseDouble(options.get(name));
-    }
-
-    private static NpyArray npy(String path) throws IOException {
-        try (InputStream in = resource(path)) {
-            return Npy.read(in, path);
-        }
-    }
-
-    private static InputStream resource(String path) throws IOException {
-        InputStream in = MethodGolden.class.getResourceAsStream(path);
-        if (in == null) {
-            throw new IOException("missing test resource " + path + ": run make_cam_goldens.py");
-        }
-        return in;
     }
 }

@@ -1,5 +1,7 @@
 package io.ucag.explain;
 
+import static io.ucag.explain.RelativePhotos.input;
+import static io.ucag.explain.RelativePhotos.photos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,25 +11,16 @@ import io.ucag.models.Model;
 import io.ucag.models.ModelSpec;
 import io.ucag.models.Preprocessing;
 import io.ucag.models.layers.Layer;
-import io.ucag.runtime.Device;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.java.JavaDevice;
 import io.ucag.runtime.ops.Conv2dParams;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.constraints.IntRange;
 
 /**
@@ -36,52 +29,7 @@ import net.jqwik.api.constraints.IntRange;
  * thanks to the absolute-influence seed and the uniform shift), dead neurons get none, maps are bipolar, a batch
  * item is explained as if alone, and OpenCL equals Java.
  */
-class RapPropertiesTest {
-    private static JavaDevice device;
-    private static Map<String, Model> models;
-
-    @BeforeContainer
-    static void open() {
-        device = new JavaDevice(2);
-        models = new HashMap<>();
-        for (String net : List.of("vgg", "resnet")) {
-            models.put(net, RelativeGolden.load(net).model(device));
-        }
-    }
-
-    @AfterContainer
-    static void close() {
-        models.values().forEach(Model::close);
-        device.close();
-    }
-
-    @Provide
-    Arbitrary<String> nets() {
-        return Arbitraries.of("vgg", "resnet");
-    }
-
-    /** A batch of {@code count} images whose pixels are uniform in [0,1], normalised as torchvision (N,3,H,W). */
-    static float[] photos(long seed, int count, int height, int width) {
-        Random rng = new Random(seed);
-        Preprocessing p = Preprocessing.TORCHVISION;
-        int plane = height * width;
-        float[] v = new float[count * 3 * plane];
-        for (int i = 0; i < v.length; i++) {
-            int c = (i / plane) % 3;
-            v[i] = (rng.nextFloat() - p.mean()[c]) / p.std()[c];
-        }
-        return v;
-    }
-
-    private static Shape shape(String net, int count) {
-        return net.equals("vgg") ? Shape.of(count, 3, 16, 20) : Shape.of(count, 3, 18, 14);
-    }
-
-    private static Tensor input(Device d, String net, long seed, int count) {
-        Shape s = shape(net, count);
-        return d.fromArray(s, photos(seed, count, s.dim(2), s.dim(3)));
-    }
-
+class RapPropertiesTest extends RelativeNetsProperties {
     private static double[] itemSums(float[] values, int items) {
         double[] sums = new double[items];
         int per = values.length / items;
@@ -99,7 +47,7 @@ class RapPropertiesTest {
         RelevanceObserver observer = (layer, relevance) -> sums.put(layer, itemSums(relevance.toArray(), 2));
         float[] logits;
         try (TensorScope scope = TensorScope.open();
-             Explanation x = new Rap().explain(models.get(net), input(device, net, seed, 2), targets, observer)) {
+             Explanation x = new Rap().explain(nets.model(net), input(device, net, seed, 2), targets, observer)) {
             logits = x.logits().toArray();
             sums.put("map", itemSums(x.maps().toArray(), 2));
         }
@@ -132,7 +80,7 @@ class RapPropertiesTest {
 
     @Property(tries = 6)
     void deadNeuronsGetNoRelevanceAndLiveOnesMostlySome(@ForAll long seed) {
-        Model model = models.get("vgg");
+        Model model = nets.model("vgg");
         float[][] activation = new float[1][];
         float[][] relevance = new float[1][];
         try (TensorScope scope = TensorScope.open()) {
@@ -168,7 +116,7 @@ class RapPropertiesTest {
     void mapsAreBipolarAndEachItemIsExplainedAsIfAlone() {
         for (String net : List.of("vgg", "resnet")) {
             try (TensorScope scope = TensorScope.open()) {
-                float[] both = new Rap().explain(models.get(net), input(device, net, 5, 2), new int[] {0, 4})
+                float[] both = new Rap().explain(nets.model(net), input(device, net, 5, 2), new int[] {0, 4})
                         .maps().toArray();
                 int plane = both.length / 2;
                 for (int n = 0; n < 2; n++) {
@@ -182,7 +130,7 @@ class RapPropertiesTest {
                             net + " item " + n + ": " + positive + " positive, " + negative + " negative of " + plane);
                 }
                 Tensor second = device.slice(input(device, net, 5, 2), 0, 1, 1);
-                float[] alone = new Rap().explain(models.get(net), second, new int[] {4}).maps().toArray();
+                float[] alone = new Rap().explain(nets.model(net), second, new int[] {4}).maps().toArray();
                 for (int i = 0; i < plane; i++) {
                     assertEquals(both[plane + i], alone[i], 1e-5 * (Math.abs(alone[i]) + 1e-3), net + " pixel " + i);
                 }
@@ -192,24 +140,7 @@ class RapPropertiesTest {
 
     @Example
     void openClEqualsJavaOnRandomPhotos() {
-        try (Device opencl = RelativeGoldenTest.openCl()) {
-            for (String net : List.of("vgg", "resnet")) {
-                RelativeGolden golden = RelativeGolden.load(net);
-                try (Model clModel = golden.model(opencl); TensorScope scope = TensorScope.open()) {
-                    int[] targets = {1, 3, 0};
-                    float[] java = new Rap().explain(models.get(net), input(device, net, 77, 3), targets)
-                            .maps().toArray();
-                    float[] cl = new Rap().explain(clModel, input(opencl, net, 77, 3), targets).maps().toArray();
-                    double max = 0;
-                    for (float v : java) {
-                        max = Math.max(max, Math.abs(v));
-                    }
-                    for (int i = 0; i < java.length; i++) {
-                        assertEquals(java[i], cl[i], 1e-4 * (Math.abs(java[i]) + 0.1 * max), net + " pixel " + i);
-                    }
-                }
-            }
-        }
+        nets.assertOpenClEqualsJava(new Rap(), 77, new int[] {1, 3, 0});
     }
 
     @Example
@@ -232,7 +163,7 @@ class RapPropertiesTest {
                     () -> new Rap().explain(conv, x, new int[] {0}));
             assertTrue(top.getMessage().startsWith("rap: no-fc must end in a linear layer"), top.getMessage());
             IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-                    () -> new Rap().explain(models.get("vgg"), input(device, "vgg", 1, 2), new int[] {1}));
+                    () -> new Rap().explain(nets.model("vgg"), input(device, "vgg", 1, 2), new int[] {1}));
             assertTrue(count.getMessage().startsWith("rap: 1 targets for a batch of 2"), count.getMessage());
         }
     }

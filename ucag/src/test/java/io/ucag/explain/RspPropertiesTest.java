@@ -1,29 +1,20 @@
 package io.ucag.explain;
 
+import static io.ucag.explain.RelativePhotos.input;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.explain.relative.RelevanceObserver;
-import io.ucag.models.Model;
-import io.ucag.runtime.Device;
-import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.java.JavaDevice;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of RSP on the nets of {@link RelativeNets} (golden weights, photo-like inputs): the seed is Grad-CAM's
@@ -31,35 +22,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * layer outside a residual block carries the seed's sum), OpenCL equals Java, and bad start layers get one clear
  * error.
  */
-class RspPropertiesTest {
-    private static JavaDevice device;
-    private static Map<String, Model> models;
-
-    @BeforeContainer
-    static void open() {
-        device = new JavaDevice(2);
-        models = new HashMap<>();
-        for (String net : List.of("vgg", "resnet")) {
-            models.put(net, RelativeGolden.load(net).model(device));
-        }
-    }
-
-    @AfterContainer
-    static void close() {
-        models.values().forEach(Model::close);
-        device.close();
-    }
-
-    @Provide
-    Arbitrary<String> nets() {
-        return Arbitraries.of("vgg", "resnet");
-    }
-
-    private static Tensor input(Device d, String net, long seed, int count) {
-        Shape s = net.equals("vgg") ? Shape.of(count, 3, 16, 20) : Shape.of(count, 3, 18, 14);
-        return d.fromArray(s, RapPropertiesTest.photos(seed, count, s.dim(2), s.dim(3)));
-    }
-
+class RspPropertiesTest extends RelativeNetsProperties {
     @Property(tries = 8)
     void relevanceIsConservedFromTheSeedToTheMap(@ForAll("nets") String net, @ForAll long seed,
                                                  @ForAll @IntRange(min = 0, max = 4) int target) {
@@ -67,11 +30,11 @@ class RspPropertiesTest {
         RelevanceObserver observer = (layer, relevance) -> seen.putIfAbsent(layer, relevance.toArray());
         float[] map;
         try (TensorScope scope = TensorScope.open();
-             Explanation x = new Rsp(null).explain(models.get(net), input(device, net, seed, 1), new int[] {target},
+             Explanation x = new Rsp(null).explain(nets.model(net), input(device, net, seed, 1), new int[] {target},
                      observer)) {
             map = x.maps().toArray();
         }
-        String start = models.get(net).spec().defaultCamLayer();
+        String start = nets.model(net).spec().defaultCamLayer();
         assertEquals(start, seen.keySet().iterator().next(), "the seed comes first");
         float[] seedValues = seen.get(start);
         double largest = 0;
@@ -100,23 +63,7 @@ class RspPropertiesTest {
 
     @Example
     void openClEqualsJavaOnRandomPhotos() {
-        try (Device opencl = RelativeGoldenTest.openCl()) {
-            for (String net : List.of("vgg", "resnet")) {
-                try (Model clModel = RelativeGolden.load(net).model(opencl); TensorScope scope = TensorScope.open()) {
-                    int[] targets = {4, 2};
-                    float[] java = new Rsp(null).explain(models.get(net), input(device, net, 78, 2), targets)
-                            .maps().toArray();
-                    float[] cl = new Rsp(null).explain(clModel, input(opencl, net, 78, 2), targets).maps().toArray();
-                    double max = 0;
-                    for (float v : java) {
-                        max = Math.max(max, Math.abs(v));
-                    }
-                    for (int i = 0; i < java.length; i++) {
-                        assertEquals(java[i], cl[i], 1e-4 * (Math.abs(java[i]) + 0.1 * max), net + " pixel " + i);
-                    }
-                }
-            }
-        }
+        nets.assertOpenClEqualsJava(new Rsp(null), 78, new int[] {4, 2});
     }
 
     @Example
@@ -124,10 +71,10 @@ class RspPropertiesTest {
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = input(device, "resnet", 3, 1);
             IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                    () -> new Rsp("nope").explain(models.get("resnet"), x, new int[] {0}));
+                    () -> new Rsp("nope").explain(nets.model("resnet"), x, new int[] {0}));
             assertTrue(unknown.getMessage().contains("'nope'"), unknown.getMessage());
             IllegalArgumentException inside = assertThrows(IllegalArgumentException.class,
-                    () -> new Rsp("layer2.0.conv2").explain(models.get("resnet"), x, new int[] {0}));
+                    () -> new Rsp("layer2.0.conv2").explain(nets.model("resnet"), x, new int[] {0}));
             assertTrue(inside.getMessage().contains("'layer2.0.conv2' outside a residual block")
                     && inside.getMessage().contains("layer1"), inside.getMessage());
         }

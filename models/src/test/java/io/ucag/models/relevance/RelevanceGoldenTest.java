@@ -4,26 +4,21 @@ import io.ucag.models.Model;
 import io.ucag.models.ModelSpec;
 import io.ucag.models.Parameters;
 import io.ucag.models.Preprocessing;
+import io.ucag.models.TestBlocks;
 import io.ucag.models.TestDevices;
 import io.ucag.models.layers.Layer;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
-import io.ucag.runtime.io.Npy;
+import io.ucag.runtime.golden.GoldenManifest;
 import io.ucag.runtime.io.NpyArray;
 import io.ucag.runtime.ops.Conv2dParams;
 import io.ucag.runtime.ops.Pool2dParams;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,8 +28,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * composites on a VGG-like and a ResNet-like network with BatchNorm and biases, on both devices.
  */
 class RelevanceGoldenTest {
-    private static final String DIR = "/golden/lrp/";
-
     /** The fixture's ResNet-like net: stem, an identity block, a projection block, global pool, fc. */
     static ModelSpec resnet() {
         List<Layer> top = new ArrayList<>();
@@ -42,26 +35,13 @@ class RelevanceGoldenTest {
         top.add(new Layer.BatchNorm2d("bn1", 4, 1e-5f));
         top.add(new Layer.ReLU("relu"));
         top.add(new Layer.MaxPool2d("maxpool", Pool2dParams.of(2, 2, 0)));
-        top.add(new Layer.Sequential("layer1", List.of(block("layer1.0", 4, 4, 1))));
-        top.add(new Layer.Sequential("layer2", List.of(block("layer2.0", 4, 8, 2))));
+        top.add(new Layer.Sequential("layer1", List.of(TestBlocks.basicBlock("layer1.0", 4, 4, 1))));
+        top.add(new Layer.Sequential("layer2", List.of(TestBlocks.basicBlock("layer2.0", 4, 8, 2))));
         top.add(new Layer.AdaptiveAvgPool2d("avgpool", 1, 1));
         top.add(new Layer.Flatten("flatten"));
         top.add(new Layer.Linear("fc", 8, SmallNets.CLASSES));
         return new ModelSpec("golden-resnet", new Layer.Sequential("", top), SmallNets.SIDE,
                 Preprocessing.TORCHVISION, SmallNets.CLASSES, "layer2");
-    }
-
-    private static Layer.Residual block(String name, int in, int out, int stride) {
-        Layer.ReLU relu = new Layer.ReLU(name + ".relu");
-        Layer.Sequential body = new Layer.Sequential(name + ".body", List.of(
-                new Layer.Conv2d(name + ".conv1", in, out, 3, 3, Conv2dParams.of(stride, 1), false),
-                new Layer.BatchNorm2d(name + ".bn1", out, 1e-5f), relu,
-                new Layer.Conv2d(name + ".conv2", out, out, 3, 3, Conv2dParams.of(1, 1), false),
-                new Layer.BatchNorm2d(name + ".bn2", out, 1e-5f)));
-        List<Layer> shortcut = stride == 1 && in == out ? List.of() : List.of(
-                new Layer.Conv2d(name + ".downsample.0", in, out, 1, 1, Conv2dParams.of(stride, 0), false),
-                new Layer.BatchNorm2d(name + ".downsample.1", out, 1e-5f));
-        return new Layer.Residual(name, body, new Layer.Sequential(name + ".downsample", shortcut), relu);
     }
 
     private record Golden(Map<String, NpyArray> tensors, int[] targets) {
@@ -80,59 +60,27 @@ class RelevanceGoldenTest {
                     params.put(k.substring(("param:" + net + ".").length()), v);
                 }
             });
-            return Model.load(spec, new Parameters() {
-                @Override
-                public Set<String> names() {
-                    return params.keySet();
-                }
-
-                @Override
-                public int[] shape(String name) {
-                    return params.get(name).shape().clone();
-                }
-
-                @Override
-                public float[] data(String name) {
-                    return params.get(name).data();
-                }
-            }, d);
+            return Model.load(spec, Parameters.of(GoldenManifest.shapes(params), GoldenManifest.values(params)), d);
         }
     }
 
-    private static Golden load() throws IOException {
+    private static Golden load() {
+        GoldenManifest golden = new GoldenManifest("/golden/lrp/", "make_lrp_goldens.py");
         Map<String, NpyArray> tensors = new LinkedHashMap<>();
         List<Integer> targets = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(resource("manifest.txt"),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split(" ");
-                if (f[0].equals("target")) {
-                    targets.add(Integer.parseInt(f[2]));
-                } else {
-                    try (InputStream in = resource(f[2])) {
-                        tensors.put(f[0] + ":" + f[1], Npy.read(in, f[2]));
-                    }
-                }
+        for (String[] f : golden.lines()) {
+            if (f[0].equals("target")) {
+                targets.add(Integer.parseInt(f[2]));
+            } else {
+                tensors.put(f[0] + ":" + f[1], golden.npy(f[2]));
             }
         }
         return new Golden(tensors, targets.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = RelevanceGoldenTest.class.getResourceAsStream(DIR + name);
-        if (in == null) {
-            throw new IOException("missing test resource " + DIR + name + ": run make_lrp_goldens.py");
-        }
-        return in;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"java", "opencl"})
-    void matchesTheTorchReference(String kind) throws IOException {
+    void matchesTheTorchReference(String kind) {
         Device d = TestDevices.device(kind);
         Golden g = load();
         NpyArray input = g.get("tensor:input");

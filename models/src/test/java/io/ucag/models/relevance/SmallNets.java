@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /** Small seeded VGG-like and ResNet-like networks (with BatchNorm) for relevance tests, and reference helpers. */
 final class SmallNets {
@@ -88,22 +87,7 @@ final class SmallNets {
             }
             values.put(name, v);
         }
-        return Model.load(spec, new Parameters() {
-            @Override
-            public Set<String> names() {
-                return values.keySet();
-            }
-
-            @Override
-            public int[] shape(String name) {
-                return shapes.get(name);
-            }
-
-            @Override
-            public float[] data(String name) {
-                return values.get(name);
-            }
-        }, device);
+        return Model.load(spec, Parameters.of(shapes, values), device);
     }
 
     /** True for the bias of a Conv2d or Linear (as opposed to a BatchNorm's beta). */

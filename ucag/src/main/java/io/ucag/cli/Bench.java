@@ -74,9 +74,11 @@ final class Bench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path photoFile = image != null ? image : DemoPhoto.obtain(model.cacheDir());
-        UcagOptions options = ucag.options();
         boolean forwardOnly = method.equals("forward");
         Explainer base = forwardOnly ? null : Methods.create(method, layer);
+        UcagOptions flags = ucag.options();
+        UcagOptions options = flags == null || forwardOnly ? flags // the micro-batch Ucag will really use
+                : flags.withMicroBatch(Math.min(flags.microBatch(), base.maxBatch()));
         Explainer explainer = options != null && !forwardOnly ? new Ucag(base, options) : base;
         String workload = (forwardOnly ? "forward" : explainer.name()) + " on " + model.model + ", batch " + batch;
         try (Device d = model.openDevice(); Model m = model.loadModel(d)) {

@@ -32,16 +32,6 @@ public final class Agf implements ObservableExplainer {
     }
 
     @Override
-    public boolean signed() {
-        return true;
-    }
-
-    @Override
-    public Explanation explain(Model model, Tensor images, int[] targets) {
-        return explain(model, images, targets, RelevanceObserver.NONE);
-    }
-
-    /** {@link #explain(Model, Tensor, int[])}, showing {@code observer} the attribution at every layer's input. */
     public Explanation explain(Model model, Tensor images, int[] targets, RelevanceObserver observer) {
         InputGradients.checkTargets(name(), images, targets);
         Device d = model.device();

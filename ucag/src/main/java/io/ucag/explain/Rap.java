@@ -41,16 +41,6 @@ public final class Rap implements ObservableExplainer {
     }
 
     @Override
-    public boolean signed() {
-        return true;
-    }
-
-    @Override
-    public Explanation explain(Model model, Tensor images, int[] targets) {
-        return explain(model, images, targets, RelevanceObserver.NONE);
-    }
-
-    /** {@link #explain(Model, Tensor, int[])}, showing {@code observer} the relevance at every layer's input. */
     public Explanation explain(Model model, Tensor images, int[] targets, RelevanceObserver observer) {
         InputGradients.checkTargets(name(), images, targets);
         Device d = model.device();

@@ -45,16 +45,6 @@ public final class Rsp implements ObservableExplainer {
     }
 
     @Override
-    public boolean signed() {
-        return true;
-    }
-
-    @Override
-    public Explanation explain(Model model, Tensor images, int[] targets) {
-        return explain(model, images, targets, RelevanceObserver.NONE);
-    }
-
-    /** {@link #explain(Model, Tensor, int[])}, showing {@code observer} the seed and the relevance at each layer. */
     public Explanation explain(Model model, Tensor images, int[] targets, RelevanceObserver observer) {
         InputGradients.checkTargets(name(), images, targets);
         String start = layer != null ? layer : model.spec().defaultCamLayer();

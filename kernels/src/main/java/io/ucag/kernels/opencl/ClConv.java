@@ -115,7 +115,7 @@ final class ClConv {
         Shape ws = weight.shape();
         Tensor out = d.allocate(Shape.of(ws.dim(1), ws.dim(0), ws.dim(2), ws.dim(3)));
         ConvKernelParams kp = ConvKernelParams.forDevice(d.info());
-        long[] global = kp.global(ws.numel());
+        long[] global = kp.global(ws.dim(0));
         d.kernel(FILE, "flip_transpose", kp.defines()).launch(global, kp.local(1), weight, out, ws.dim(0), ws.dim(1),
                 ws.dim(2) * ws.dim(3));
         return out;

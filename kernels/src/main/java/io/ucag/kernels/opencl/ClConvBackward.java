@@ -4,6 +4,7 @@ import io.ucag.runtime.GradShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
+import io.ucag.runtime.ops.Pool2dParams;
 
 /**
  * Gradients of conv2d ({@code conv_backward.cl}) and the general matrix product ({@code matmul.cl}) on OpenCL:
@@ -30,22 +31,33 @@ final class ClConvBackward {
 
     /**
      * A stride-1, undilated convolution's input gradient is itself a forward convolution: of gradOut with the
-     * weights transposed (O,C -> C,O) and flipped in space, padded by k-1-p. That runs on conv.cl's register-blocked
-     * kernel, many times faster than the gather kernels, which serve the other cases.
+     * weights transposed (O,C -> C,O) and flipped in space, padded by k-1-p; an unpadded 1x1 convolution's at any
+     * stride is that 1x1 convolution spread onto the strided input grid (the backward of a 1x1 average pool with
+     * that stride). Both run on conv.cl's register-blocked kernel, many times faster than the gather kernels
+     * (5 GFLOP/s on resnet50's layers here), which serve the other cases.
      */
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
         Shape ws = weight.shape();
-        boolean asForward = p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1
-                && p.padH() <= ws.dim(2) - 1 && p.padW() <= ws.dim(3) - 1;
-        if (!asForward) {
+        boolean undilated = p.dilationH() == 1 && p.dilationW() == 1;
+        boolean strideOne = p.strideH() == 1 && p.strideW() == 1 && p.padH() <= ws.dim(2) - 1
+                && p.padW() <= ws.dim(3) - 1;
+        boolean pointwise = ws.dim(2) == 1 && ws.dim(3) == 1 && p.padH() == 0 && p.padW() == 0;
+        if (!undilated || !(strideOne || pointwise)) {
             return conv2dBackwardInput(d, gradOut, weight, inputShape, p,
                     ConvBackwardKernelParams.forDevice(d.info()));
         }
         GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
         Conv2dParams full = new Conv2dParams(1, 1, ws.dim(2) - 1 - p.padH(), ws.dim(3) - 1 - p.padW(), 1, 1);
         try (Tensor flipped = ClConv.flipTranspose(d, weight)) {
-            return ClConv.conv2d(d, gradOut, flipped, null, full);
+            Tensor dense = ClConv.conv2d(d, gradOut, flipped, null, full);
+            if (p.strideH() == 1 && p.strideW() == 1) {
+                return dense;
+            }
+            try (dense) { // 1x1 with a stride: output pixel (y, x) came from input pixel (y*sh, x*sw)
+                return d.avgPool2dBackward(dense, inputShape,
+                        new Pool2dParams(1, 1, p.strideH(), p.strideW(), 0, 0, false), true);
+            }
         }
     }
 

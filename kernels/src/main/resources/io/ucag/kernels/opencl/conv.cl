@@ -35,7 +35,7 @@
 //                 lanes (then the K % LINEAR_VECTOR tail). Rows past M or N repeat the last one, not stored.
 //                 Global size (ceil(N / LINEAR_TILE_N), ceil(M / LINEAR_TILE_M)).
 //   flip_transpose w (O,C,KH,KW) -> (C,O,KH,KW) with each kernel reversed: the transposed convolution's weight,
-//                 for input gradients of stride-1 convolutions (ClConvBackward). Global size (O*C*KH*KW).
+//                 for input gradients of stride-1 and 1x1 convolutions (ClConvBackward). Global size (O).
 //   transpose     out (S, RP) = in (R, S)^T, zero columns R .. RP-1. Global size (S). With it, a large batch
 //                 runs conv2d as a 1x1 conv: x^T (K, N) is the staged input (C = K, one row of N pixels) and
 //                 y^T (M, N) comes back transposed.
@@ -121,17 +121,22 @@ __kernel void transpose(__global const float* in_g, __global float* out_g, const
 }
 
 // out (C,O,KH*KW) = w (O,C,KH*KW) with channels swapped and each kernel reversed (both spatial axes): the weight
-// of the transposed convolution, so that a stride-1 conv's input gradient runs on conv2d. Work item: one weight.
+// of the transposed convolution, so that a stride-1 conv's input gradient runs on conv2d. Work item: one output
+// channel o of w, all its C*KH*KW weights (a work item per weight cost more in PoCL's per-item overhead than the
+// copy itself).
 __kernel void flip_transpose(__global const float* w_g, __global float* out_g, const int O, const int C,
                              const int taps) {
-    const int i = get_global_id(0);
-    if (i >= O * C * taps) {
+    const int o = get_global_id(0);
+    if (o >= O) {
         return;
     }
-    const int t = i % taps;
-    const int c = (i / taps) % C;
-    const int o = i / (taps * C);
-    out_g[((size_t)c * O + o) * taps + (taps - 1 - t)] = w_g[i];
+    __global const float* w_p = w_g + (size_t)o * C * taps;
+    for (int c = 0; c < C; c++) {
+        __global float* out_p = out_g + ((size_t)c * O + o) * taps;
+        for (int t = 0; t < taps; t++) {
+            out_p[taps - 1 - t] = w_p[c * taps + t];
+        }
+    }
 }
 
 // ---- convolution ---------------------------------------------------------------------------------------

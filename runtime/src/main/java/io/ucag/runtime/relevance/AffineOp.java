@@ -24,13 +24,9 @@ public sealed interface AffineOp {
             return d.conv2d(x, weight, bias, params);
         }
 
-        /** Stride-1 and 1x1 layers run as a forward convolution ({@link ForwardTranspose}; much faster here). */
+        /** The convolution's input gradient (the OpenCL device runs stride-1 and 1x1 ones as forward convs). */
         @Override
         public Tensor transpose(Device d, Tensor s, Tensor weight, Shape inputShape) {
-            Shape w = weight.shape();
-            if (ForwardTranspose.applies(params, w.dim(2), w.dim(3))) {
-                return ForwardTranspose.apply(d, s, weight, inputShape, params);
-            }
             return d.conv2dBackwardInput(s, weight, inputShape, params);
         }
     }

@@ -14,6 +14,17 @@ public interface ObservableExplainer extends Explainer {
     Explanation explain(Model model, Tensor images, int[] targets, RelevanceObserver observer);
 
     @Override
+    default Explanation explain(Model model, Tensor images, int[] targets) {
+        return explain(model, images, targets, RelevanceObserver.NONE);
+    }
+
+    /** Relevance maps are signed. */
+    @Override
+    default boolean signed() {
+        return true;
+    }
+
+    @Override
     default int maxBatch() {
         return ACTIVATION_HEAVY_BATCH; // the relevance pass keeps every layer's activations
     }

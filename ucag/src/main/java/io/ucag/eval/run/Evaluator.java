@@ -10,8 +10,11 @@ import io.ucag.eval.metrics.EnergyPointingGame;
 import io.ucag.eval.metrics.MapDensity;
 import io.ucag.eval.metrics.PointingGame;
 import io.ucag.eval.report.Thumbnails;
+import io.ucag.explain.CamMethod;
+import io.ucag.explain.CamPasses;
 import io.ucag.explain.Explainer;
 import io.ucag.explain.Explanation;
+import io.ucag.explain.Ucag;
 import io.ucag.models.Model;
 import io.ucag.models.Preprocessing;
 import io.ucag.models.image.ImageFiles;
@@ -51,6 +54,8 @@ public final class Evaluator {
     private final Path out;
     private final Progress progress;
     private final Map<String, Explainer> explainers = new LinkedHashMap<>();
+    // The CAM methods of one sample share their forward/backward passes (the whole image and UCAG's patches).
+    private final CamPasses camPasses = new CamPasses(8);
 
     public Evaluator(Model model, EvaluationOptions options, Path out, Progress progress) {
         this.model = model;
@@ -58,8 +63,18 @@ public final class Evaluator {
         this.out = out;
         this.progress = progress;
         for (String m : options.methods()) {
-            explainers.put(m, EvaluationOptions.explainer(m, options.layer(), options.ucag()));
+            explainers.put(m, sharingCamPasses(EvaluationOptions.explainer(m, options.layer(), options.ucag())));
         }
+    }
+
+    private Explainer sharingCamPasses(Explainer e) {
+        if (e instanceof CamMethod cam) {
+            return cam.sharing(camPasses);
+        }
+        if (e instanceof Ucag ucag && ucag.base() instanceof CamMethod cam) {
+            return new Ucag(cam.sharing(camPasses), ucag.options());
+        }
+        return e;
     }
 
     /** The samples of the first {@code limit} distinct images (all when limit is 0). */
@@ -113,7 +128,11 @@ public final class Evaluator {
                     todo.forEach(m -> progress.advance(s.image(), m));
                     continue;
                 }
-                computed += evaluateSample(s, file, todo, log);
+                try {
+                    computed += evaluateSample(s, file, todo, log);
+                } finally {
+                    camPasses.clear();
+                }
             }
         } finally {
             progress.finish();

@@ -41,6 +41,9 @@ final class ClConv {
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
                          boolean relu, ConvKernelParams kp) {
+        if (ClWinograd.applies(x.shape(), weight.shape(), p, kp)) {
+            return ClWinograd.conv2d(d, x, weight, bias, p, residual, relu, kp);
+        }
         Shape ys = OpShapes.conv2d(x, weight, bias, p);
         Shape xs = x.shape();
         int planes = xs.dim(0) * xs.dim(1);
@@ -63,7 +66,7 @@ final class ClConv {
     }
 
     /** What conv.cl's conv2d adds to each output before storing it (its EPILOGUE_* bits). */
-    private record Epilogue(Tensor bias, Tensor residual, boolean relu) {
+    record Epilogue(Tensor bias, Tensor residual, boolean relu) {
         int bits() {
             return (bias != null ? 1 : 0) | (residual != null ? 2 : 0) | (relu ? 4 : 0);
         }
@@ -72,6 +75,15 @@ final class ClConv {
     /** Queues conv.cl's conv2d: y (N,O,OH,OW) from the staged input xs and weight (O,C,KH,KW). */
     private static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Epilogue e, Tensor y,
                                 ConvStaging s) {
+        runConv(d, kp, xs, weight, e, y, s, 0);
+    }
+
+    /**
+     * The same with image n of xs reading its weights {@code weightStride} floats after image n - 1's (0: one
+     * weight for all; winograd.cl's 36 GEMMs pass O*C and a weight of shape (36*O, C, 1, 1)).
+     */
+    static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Epilogue e, Tensor y,
+                        ConvStaging s, int weightStride) {
         Shape ys = y.shape();
         int taps = s.tapOffsets().length;
         try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
@@ -81,7 +93,7 @@ final class ClConv {
             d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global, kp.local(global.length), xs, weight,
                     e.bias() != null ? e.bias() : weight, tapOffsets, e.residual() != null ? e.residual() : y, y,
                     weight.shape().dim(1), ys.dim(1), taps, s.channelStride(), s.cols(), ys.dim(2), ys.dim(3),
-                    e.bits());
+                    e.bits(), weightStride);
         }
     }
 

@@ -27,7 +27,8 @@
 //                 filter again, not stored) x pixels q0 .. q0+TILE_PX-1 of one image (the last tile of an
 //                 image moves back to end at OH*COLS; its overlap with the previous tile is written twice with
 //                 the same values). Channel tiles run fastest: the tiles of one pixel block share its input in
-//                 cache. Global size (ceil(O / TILE_OC), ceil(OH*COLS / TILE_PX), N).
+//                 cache. Global size (ceil(O / TILE_OC), ceil(OH*COLS / TILE_PX), N). Image n reads its weights at
+//                 w + n*weightStride: 0 for a convolution, O*C for winograd.cl's 36 GEMMs (one weight matrix each).
 //
 // linear y (N,M) = x (N,K) * w (M,K)^T (+ b) has two forms:
 //   linear        small batches, bandwidth-bound on w: a work item streams LINEAR_TILE_M weight rows once for
@@ -144,7 +145,7 @@ __kernel void flip_transpose(__global const float* w_g, __global float* out_g, c
 __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __global const float* b_g,
                      __global const int* taps_g, __global const float* r_g, __global float* y_g, const int C,
                      const int O, const int taps, const int channelStride, const int cols, const int OH,
-                     const int OW, const int epilogue) {
+                     const int OW, const int epilogue, const int weightStride) {
     const int o0 = get_global_id(0) * TILE_OC;
     const int q0Unclamped = get_global_id(1) * TILE_PX;
     const int n = get_global_id(2);
@@ -156,7 +157,7 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
     const int filter = C * taps;
     __global const float* w_p[TILE_OC];
     UNROLL for (int i = 0; i < TILE_OC; i++) {
-        w_p[i] = w_g + (size_t)min(o0 + i, O - 1) * filter;
+        w_p[i] = w_g + (size_t)n * weightStride + (size_t)min(o0 + i, O - 1) * filter;
     }
     pixelV acc_p[TILE_OC];
     UNROLL for (int i = 0; i < TILE_OC; i++) {

@@ -1,0 +1,132 @@
+package io.ucag.kernels.opencl;
+
+import io.ucag.runtime.OpShapes;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.ops.Conv2dParams;
+
+/**
+ * 3x3 stride-1 convolutions by Winograd's F(4x4, 3x3) ({@code winograd.cl} explains it): filter and input
+ * transforms, 36 GEMMs on conv.cl's conv2d (as 1x1 convolutions, one weight matrix per transformed point), and an
+ * output transform that also runs the epilogue (bias, residual, ReLU). A quarter of the direct convolution's
+ * multiply-adds, for transforms that only move memory; {@link #applies} says when it pays (measured with
+ * ConvTuning, kernels test sources). {@code -Ducag.opencl.winograd=false} turns it off.
+ */
+final class ClWinograd {
+    private static final String FILE = "winograd.cl";
+    /** Points of the transformed 6x6 tile: the number of GEMMs. */
+    static final int POINTS = 36;
+    /**
+     * Fewer input channels than this and the GEMMs' short reductions and the transforms cost more than they save
+     * (ConvTuning, batch 12, Zen 4 PoCL: 64 channels at 81x81 30.8 -> 35.8 ms; 128 at 28x28 15.0 -> 9.4 ms).
+     */
+    static final int MIN_CHANNELS = 128;
+    /** Largest transformed input or output (bytes) in one pass; larger batches run a few images at a time. */
+    static final long MAX_TRANSFORMED_BYTES = 256L << 20;
+
+    /**
+     * The transforms' work-group: 16 consecutive tiles (or channels, for the filter), which PoCL runs as one
+     * vectorised loop (with groups of one, each work item ran scalar code).
+     */
+    private static final long[] TRANSFORM_GROUP = {16, 1};
+
+    private ClWinograd() {
+    }
+
+    /** True when {@code conv2d} should run on Winograd: 3x3, stride 1, no dilation, enough channels and tiles. */
+    static boolean applies(Shape x, Shape weight, Conv2dParams p, ConvKernelParams kp) {
+        if (!Boolean.parseBoolean(System.getProperty("ucag.opencl.winograd", "true"))) {
+            return false;
+        }
+        if (weight.rank() != 4 || x.rank() != 4 || weight.dim(2) != 3 || weight.dim(3) != 3 || p.strideH() != 1
+                || p.strideW() != 1 || p.dilationH() != 1 || p.dilationW() != 1 || x.dim(1) != weight.dim(1)) {
+            return false;
+        }
+        int oh = p.outH(x.dim(2), 3);
+        int ow = p.outW(x.dim(3), 3);
+        return oh >= 1 && ow >= 1 && x.dim(1) >= MIN_CHANNELS && weight.dim(0) >= kp.tileOc()
+                && x.dim(0) * tiles(oh) * tiles(ow) >= kp.tilePx();
+    }
+
+    /** relu?(conv2d(x, weight, bias) + residual) for a shape {@link #applies} accepts. */
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
+                         boolean relu, ConvKernelParams kp) {
+        return conv2d(d, x, weight, bias, p, residual, relu, kp, MAX_TRANSFORMED_BYTES);
+    }
+
+    /** The same with the transformed tensors of one pass kept under {@code maxBytes} (tests use small ones). */
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
+                         boolean relu, ConvKernelParams kp, long maxBytes) {
+        Shape ys = OpShapes.conv2d(x, weight, bias, p);
+        if (residual != null) {
+            OpShapes.conv2dFused(x, weight, bias, p, residual);
+        }
+        int n = ys.dim(0);
+        int o = ys.dim(1);
+        int c = x.shape().dim(1);
+        int th = tiles(ys.dim(2));
+        int tw = tiles(ys.dim(3));
+        if (weight.shape().dim(2) != 3 || weight.shape().dim(3) != 3 || p.strideH() != 1 || p.strideW() != 1
+                || p.dilationH() != 1 || p.dilationW() != 1 || n * th * tw < kp.tilePx()) {
+            throw new IllegalArgumentException("winograd: needs a 3x3 stride-1 undilated convolution with at least "
+                    + kp.tilePx() + " output tiles of 4x4, got x " + x.shape() + " w " + weight.shape() + " " + p);
+        }
+        int batch = imagesPerPass(n, Math.max(c, o), th * tw, kp.tilePx(), maxBytes);
+        ClConv.Epilogue e = new ClConv.Epilogue(bias, residual, relu);
+        Tensor y = d.allocate(ys);
+        // released right after queuing: OpenCL keeps the memory until the kernels using it have run
+        try (Tensor u = transformedFilter(d, weight)) {
+            for (int n0 = 0; n0 < n; n0 += batch) {
+                int nb = Math.min(batch, n - n0);
+                int t = nb * th * tw;
+                try (Tensor v = d.allocate(Shape.of(POINTS, c, 1, t));
+                     Tensor m = d.allocate(Shape.of(POINTS, o, 1, t))) {
+                    d.kernel(FILE, "winograd_input").launch(transformGlobal(t, c), TRANSFORM_GROUP, x, v, c,
+                            x.shape().dim(2), x.shape().dim(3), p.padH(), p.padW(), th, tw, n0, nb);
+                    ClConv.runConv(d, kp, v, u, new ClConv.Epilogue(null, null, false), m,
+                            new ConvStaging(true, t, 1, 1, t, new int[] {0}), o * c);
+                    d.kernel(FILE, "winograd_output").launch(transformGlobal(t, o), TRANSFORM_GROUP, m,
+                            bias != null ? bias : m, residual != null ? residual : m, y, o, ys.dim(2), ys.dim(3),
+                            th, tw, n0, nb, e.bits());
+                }
+            }
+        }
+        return y;
+    }
+
+    /**
+     * U (36*O, C, 1, 1) of {@code weight} (O, C, 3, 3), made once per weight buffer and kept with it (tensor
+     * contents never change after they are made; a model's weights are transformed on their first use).
+     */
+    private static Tensor transformedFilter(ClDevice d, Tensor weight) {
+        Shape ws = weight.shape();
+        int o = ws.dim(0);
+        int c = ws.dim(1);
+        return ((ClBuffer) weight.buffer()).derived("winograd F(4x4,3x3) " + ws, () -> {
+            Tensor u = d.allocate(Shape.of(POINTS * o, c, 1, 1));
+            d.kernel(FILE, "winograd_filter").launch(transformGlobal(c, o), TRANSFORM_GROUP, weight, u, o, c);
+            return u;
+        });
+    }
+
+    /** Images per pass: the transformed tensors stay under {@code maxBytes}, each GEMM spans at least a tile. */
+    static int imagesPerPass(int images, int channels, int tilesPerImage, int tilePx, long maxBytes) {
+        long perImage = (long) POINTS * channels * tilesPerImage * Float.BYTES;
+        int batch = (int) Math.max(1, Math.min(images, maxBytes / perImage));
+        while (batch < images && (long) batch * tilesPerImage < tilePx) {
+            batch++;
+        }
+        // equal passes, so that the last one is not a sliver below a tile
+        int passes = (images + batch - 1) / batch;
+        return (images + passes - 1) / passes;
+    }
+
+    /** (ceil(items / group) * group, rows): the transforms' launch, a group along the consecutive items. */
+    private static long[] transformGlobal(int items, int rows) {
+        return new long[] {(long) (items + TRANSFORM_GROUP[0] - 1) / TRANSFORM_GROUP[0] * TRANSFORM_GROUP[0], rows};
+    }
+
+    private static int tiles(int size) {
+        return (size + 3) / 4;
+    }
+}

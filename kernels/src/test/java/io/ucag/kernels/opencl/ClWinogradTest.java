@@ -1,0 +1,186 @@
+package io.ucag.kernels.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ucag.kernels.OpenClTestSupport;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.ops.Conv2dParams;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd F(4x4, 3x3) against a naive double-precision convolution: every padding, ragged last tiles, the
+ * epilogue (bias, residual, ReLU), batches split into passes; when {@code conv2d} takes it; the kept filter
+ * transform lives and dies with its weight.
+ */
+class ClWinogradTest {
+    private static final int[] CHANNELS = {1, 5, 16, 33, 128};
+    /**
+     * The error bound, per output: 1e-4 of its value plus this share of the sum of |terms|. The direct kernel's
+     * test allows 1e-6; F(4x4, 3x3)'s transforms scale values by up to 5, 1/24 and 8 on the way, and errors of up
+     * to 1.2e-6 of the sum were seen here (1e-6 failed on 3 of 60 cases), so the bound is 5e-6.
+     */
+    private static final double ABS_SUM_SHARE = 5e-6;
+
+    @Property(tries = 60)
+    void matchesNaiveReference(@ForAll @IntRange(max = 4) int cIndex, @ForAll @IntRange(max = 4) int oIndex,
+                               @ForAll @IntRange(min = 2, max = 23) int h, @ForAll @IntRange(min = 2, max = 23) int w,
+                               @ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(max = 2) int pad,
+                               @ForAll boolean bias, @ForAll boolean residual, @ForAll boolean relu,
+                               @ForAll @IntRange(min = 0, max = 2) int passes, @ForAll long seed) {
+        Conv2dParams p = Conv2dParams.of(1, pad);
+        int oh = p.outH(h, 3);
+        int ow = p.outW(w, 3);
+        ConvKernelParams kp = ConvKernelParams.forDevice(OpenClTestSupport.device().info());
+        if (oh < 1 || ow < 1 || batch * ((oh + 3) / 4) * ((ow + 3) / 4) < kp.tilePx()) {
+            return; // not a shape Winograd runs (see rejectsWhatItCannotRun)
+        }
+        int c = CHANNELS[cIndex];
+        int o = CHANNELS[oIndex];
+        // passes 0: one pass; 1, 2: transformed tensors limited so that the batch splits
+        long maxBytes = passes == 0 ? ClWinograd.MAX_TRANSFORMED_BYTES
+                : (long) ClWinograd.POINTS * Math.max(c, o) * ((oh + 3) / 4) * ((ow + 3) / 4) * 4 * passes;
+        check(Shape.of(batch, c, h, w), o, p, bias, residual, relu, seed, maxBytes);
+    }
+
+    @Test
+    void resnetShapesMatchNaiveReference() {
+        check(Shape.of(2, 128, 28, 28), 128, Conv2dParams.of(1, 1), true, false, true, 1, 256L << 20);
+        check(Shape.of(3, 256, 21, 21), 32, Conv2dParams.of(1, 1), true, true, true, 2, 256L << 20);
+        check(Shape.of(2, 512, 11, 11), 16, Conv2dParams.of(1, 1), false, false, false, 3, 256L << 20);
+    }
+
+    @Test
+    void conv2dTakesWinogradOnlyWhereItPays() {
+        ConvKernelParams kp = ConvKernelParams.forDevice(OpenClTestSupport.device().info());
+        Conv2dParams same = Conv2dParams.of(1, 1);
+        assertTrue(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3), same, kp));
+        assertFalse(ClWinograd.applies(Shape.of(12, 64, 81, 81), Shape.of(64, 64, 3, 3), same, kp), "64 channels");
+        assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 1, 1), same, kp), "1x1");
+        assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3), Conv2dParams.of(2, 1),
+                kp), "stride 2");
+        assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3),
+                new Conv2dParams(1, 1, 2, 2, 2, 2), kp), "dilated");
+        assertFalse(ClWinograd.applies(Shape.of(1, 256, 4, 4), Shape.of(256, 256, 3, 3), same, kp), "one tile");
+        String before = System.getProperty("ucag.opencl.winograd");
+        System.setProperty("ucag.opencl.winograd", "false");
+        try {
+            assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3), same, kp));
+        } finally {
+            if (before == null) {
+                System.clearProperty("ucag.opencl.winograd");
+            } else {
+                System.setProperty("ucag.opencl.winograd", before);
+            }
+        }
+    }
+
+    @Test
+    void rejectsWhatItCannotRun() {
+        ClDevice cl = OpenClTestSupport.device();
+        ConvKernelParams kp = ConvKernelParams.forDevice(cl.info());
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = cl.zeros(Shape.of(1, 4, 8, 8));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClWinograd.conv2d(cl, x,
+                    cl.zeros(Shape.of(4, 4, 3, 3)), null, Conv2dParams.of(1, 1), null, false, kp));
+            assertTrue(e.getMessage().contains("output tiles"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theKeptFilterTransformIsFreedWithItsWeight() {
+        ClDevice cl = OpenClTestSupport.device();
+        ConvKernelParams kp = ConvKernelParams.forDevice(cl.info());
+        Random rnd = new Random(4);
+        Shape xs = Shape.of(2, 128, 20, 20);
+        Shape ws = Shape.of(16, 128, 3, 3);
+        long start = cl.liveBytes();
+        float[] first;
+        try (Tensor x = cl.fromArray(xs, OpenClTestSupport.random(rnd, xs));
+             Tensor w = cl.fromArray(ws, OpenClTestSupport.random(rnd, ws))) {
+            long inputs = cl.liveBytes();
+            try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
+                first = y.toArray();
+            }
+            assertEquals(inputs + (long) ClWinograd.POINTS * 16 * 128 * Float.BYTES, cl.liveBytes(),
+                    "the transformed filter stays with the weight");
+            try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(first, y.toArray(), "the kept transform");
+            }
+        }
+        assertEquals(start, cl.liveBytes(), "freed with the weight");
+    }
+
+    private static void check(Shape xs, int o, Conv2dParams p, boolean withBias, boolean withResidual,
+                              boolean relu, long seed, long maxBytes) {
+        ClDevice cl = OpenClTestSupport.device();
+        ConvKernelParams kp = ConvKernelParams.forDevice(cl.info());
+        Random rnd = new Random(seed);
+        int n = xs.dim(0);
+        int c = xs.dim(1);
+        int h = xs.dim(2);
+        int w = xs.dim(3);
+        Shape ws = Shape.of(o, c, 3, 3);
+        int oh = p.outH(h, 3);
+        int ow = p.outW(w, 3);
+        Shape ys = Shape.of(n, o, oh, ow);
+        float[] x = OpenClTestSupport.random(rnd, xs);
+        float[] wt = OpenClTestSupport.random(rnd, ws);
+        float[] b = withBias ? OpenClTestSupport.random(rnd, Shape.of(o)) : null;
+        float[] r = withResidual ? OpenClTestSupport.random(rnd, ys) : null;
+        float[] actual;
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor y = ClWinograd.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wt),
+                    b == null ? null : cl.fromArray(Shape.of(o), b), p, r == null ? null : cl.fromArray(ys, r), relu,
+                    kp, maxBytes);
+            assertEquals(ys, y.shape());
+            actual = y.toArray();
+        }
+        int pad = p.padH();
+        for (int img = 0; img < n; img++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double sum = b == null ? 0 : b[oc];
+                        double abs = Math.abs(sum);
+                        for (int ic = 0; ic < c; ic++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                for (int kx = 0; kx < 3; kx++) {
+                                    int iy = oy + ky - pad;
+                                    int ix = ox + kx - pad;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                        double term = (double) wt[((oc * c + ic) * 3 + ky) * 3 + kx]
+                                                * x[((img * c + ic) * h + iy) * w + ix];
+                                        sum += term;
+                                        abs += Math.abs(term);
+                                    }
+                                }
+                            }
+                        }
+                        int at = ((img * o + oc) * oh + oy) * ow + ox;
+                        if (r != null) {
+                            sum += r[at];
+                            abs += Math.abs(r[at]);
+                        }
+                        double expected = relu ? Math.max(0, sum) : sum;
+                        double allowed = 1e-4 * Math.abs(expected) + ABS_SUM_SHARE * abs + 1e-7;
+                        if (!(Math.abs(actual[at] - expected) <= allowed)) {
+                            throw new AssertionError("winograd x " + xs + " o " + o + " " + p + " bias " + withBias
+                                    + " residual " + withResidual + " relu " + relu + " maxBytes " + maxBytes
+                                    + ": element " + at + " is " + actual[at] + ", expected " + expected
+                                    + " (allowed error " + allowed + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

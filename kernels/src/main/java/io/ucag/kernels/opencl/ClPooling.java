@@ -5,7 +5,7 @@ import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Pool2dParams;
 
-/** Launches the kernels of {@code pooling.cl}: one work item per output element over (OW, OH, N*C). */
+/** Launches the kernels of {@code pooling.cl}: one work item per output element over (OW, OH, N*C), per row for max. */
 final class ClPooling {
     private static final String FILE = "pooling.cl";
 
@@ -15,7 +15,7 @@ final class ClPooling {
     static Tensor maxPool2d(ClDevice d, Tensor x, Pool2dParams p) {
         Shape os = OpShapes.pool2d("maxPool2d", x, p);
         Tensor y = d.allocate(os);
-        d.kernel(FILE, "max_pool2d").launch(grid(os), null, windowArgs(x, y, p, null));
+        d.kernel(FILE, "max_pool2d").launch(new long[] {os.dim(2), planes(os)}, null, windowArgs(x, y, p, null));
         return y;
     }
 

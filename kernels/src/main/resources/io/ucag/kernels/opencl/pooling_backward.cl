@@ -1,6 +1,6 @@
 // pooling_backward.cl -- gradients of max, average and adaptive average pooling (PyTorch's CPU semantics).
 //
-// Kernels (3-D grids (W, H, N*C) over the named tensor's pixels; no local size needed):
+// Kernels (3-D grids (W, H, N*C) over the named tensor's pixels, adaptive_avg_pool2d_backward's rows; no local size):
 //   max_pool2d_arg_max           : over OUTPUT pixels: the forward's arg-max of each window (offset h*W+w in
 //                                  its plane), found exactly as PyTorch's forward finds it.
 //   max_pool2d_backward          : over INPUT pixels: sums the gradient of every window that contains the pixel
@@ -9,7 +9,9 @@
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
 //   avg_pool2d_backward          : over INPUT pixels: sums gradient / divisor over the windows containing it.
-//   adaptive_avg_pool2d_backward : over INPUT pixels: sums gradient / rows / cols over the bins containing it.
+//   adaptive_avg_pool2d_backward : over INPUT rows (grid (H, N*C): a work item per pixel cost more in PoCL's
+//                                  per-item overhead than the sums): sums gradient / rows / cols over the bins
+//                                  containing each pixel.
 // No atomics, deterministic: gathering pixels visit their windows in row-major output order, the order in which
 // the Java reference scatters, so both backends add in the same order.
 //
@@ -146,23 +148,24 @@ inline int bin_end(int i, int in, int out) {
 __kernel void adaptive_avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
                                            __global float* grad_in_g,        // (N,C,H,W)
                                            int planes, int H, int W, int OH, int OW) {
-    const int w = get_global_id(0);
-    const int h = get_global_id(1);
-    const int plane = get_global_id(2);
-    if (w >= W || h >= H || plane >= planes) {
+    const int h = get_global_id(0);
+    const int plane = get_global_id(1);
+    if (h >= H || plane >= planes) {
         return;
     }
-    const int i = (plane * H + h) * W + w;
     __global const float* g_g = grad_out_g + plane * OH * OW;
+    __global float* row_g = grad_in_g + (plane * H + h) * W;
     const int oh_end = bin_end(h, OH, H); // ceil((h+1)*OH/H): one past the last bin containing row h
-    const int ow_end = bin_end(w, OW, W);
-    float acc = 0.0f;
-    for (int oh = bin_start(h, OH, H); oh < oh_end; oh++) {
-        const int rows = bin_end(oh, H, OH) - bin_start(oh, H, OH);
-        for (int ow = bin_start(w, OW, W); ow < ow_end; ow++) {
-            const int cols = bin_end(ow, W, OW) - bin_start(ow, W, OW);
-            acc += g_g[oh * OW + ow] / (float) rows / (float) cols;
+    for (int w = 0; w < W; w++) {
+        const int ow_end = bin_end(w, OW, W);
+        float acc = 0.0f;
+        for (int oh = bin_start(h, OH, H); oh < oh_end; oh++) {
+            const int rows = bin_end(oh, H, OH) - bin_start(oh, H, OH);
+            for (int ow = bin_start(w, OW, W); ow < ow_end; ow++) {
+                const int cols = bin_end(ow, W, OW) - bin_start(ow, W, OW);
+                acc += g_g[oh * OW + ow] / (float) rows / (float) cols;
+            }
         }
+        row_g[w] = acc;
     }
-    grad_in_g[i] = acc;
 }

@@ -60,26 +60,27 @@ class ClWinogradTest {
     }
 
     @Test
-    void conv2dTakesWinogradOnlyWhereItPays() {
+    void conv2dTakesWinogradOnlyWhenTurnedOnAndWhereItPays() {
         ConvKernelParams kp = ConvKernelParams.forDevice(OpenClTestSupport.device().info());
         Conv2dParams same = Conv2dParams.of(1, 1);
-        assertTrue(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3), same, kp));
-        assertFalse(ClWinograd.applies(Shape.of(12, 64, 81, 81), Shape.of(64, 64, 3, 3), same, kp), "64 channels");
-        assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 1, 1), same, kp), "1x1");
-        assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3), Conv2dParams.of(2, 1),
-                kp), "stride 2");
-        assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3),
-                new Conv2dParams(1, 1, 2, 2, 2, 2), kp), "dilated");
-        assertFalse(ClWinograd.applies(Shape.of(1, 256, 4, 4), Shape.of(256, 256, 3, 3), same, kp), "one tile");
-        String before = System.getProperty("ucag.opencl.winograd");
-        System.setProperty("ucag.opencl.winograd", "false");
+        Shape x = Shape.of(12, 256, 21, 21);
+        Shape w = Shape.of(256, 256, 3, 3);
+        String before = System.getProperty(ClWinograd.ENABLE);
         try {
-            assertFalse(ClWinograd.applies(Shape.of(12, 256, 21, 21), Shape.of(256, 256, 3, 3), same, kp));
+            System.clearProperty(ClWinograd.ENABLE);
+            assertFalse(ClWinograd.applies(x, w, same, kp), "off by default");
+            System.setProperty(ClWinograd.ENABLE, "true");
+            assertTrue(ClWinograd.applies(x, w, same, kp));
+            assertFalse(ClWinograd.applies(Shape.of(12, 64, 81, 81), Shape.of(64, 64, 3, 3), same, kp), "64 channels");
+            assertFalse(ClWinograd.applies(x, Shape.of(256, 256, 1, 1), same, kp), "1x1");
+            assertFalse(ClWinograd.applies(x, w, Conv2dParams.of(2, 1), kp), "stride 2");
+            assertFalse(ClWinograd.applies(x, w, new Conv2dParams(1, 1, 2, 2, 2, 2), kp), "dilated");
+            assertFalse(ClWinograd.applies(Shape.of(1, 256, 4, 4), w, same, kp), "one tile");
         } finally {
             if (before == null) {
-                System.clearProperty("ucag.opencl.winograd");
+                System.clearProperty(ClWinograd.ENABLE);
             } else {
-                System.setProperty("ucag.opencl.winograd", before);
+                System.setProperty(ClWinograd.ENABLE, before);
             }
         }
     }

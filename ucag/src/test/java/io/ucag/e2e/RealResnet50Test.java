@@ -52,6 +52,19 @@ class RealResnet50Test {
         }
     }
 
+    /** The OpenCL device: its absence fails the test under CI=true and skips it elsewhere. */
+    private static Device openCl() {
+        try {
+            return Devices.open("opencl");
+        } catch (DeviceUnavailableException e) {
+            if (CI) {
+                fail("CI=true requires an OpenCL device: " + e.getMessage());
+            }
+            Assumptions.abort("no OpenCL device: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static Path valDev() {
         String shared = System.getenv("UCAG_SHARED_DIR");
         Path dir = shared == null ? null : Path.of(shared, "data", "imagenet-val-dev");
@@ -97,16 +110,7 @@ class RealResnet50Test {
         // The network gets 77% top-1 on the 300 photos; far fewer here means broken weights or preprocessing.
         assertTrue(correct >= PHOTOS * 0.6, correct + " of " + PHOTOS + " correct");
 
-        Device opencl;
-        try {
-            opencl = Devices.open("opencl");
-        } catch (DeviceUnavailableException e) {
-            if (CI) {
-                fail("CI=true requires an OpenCL device: " + e.getMessage());
-            }
-            Assumptions.abort("no OpenCL device: " + e.getMessage());
-            return;
-        }
+        Device opencl = openCl();
         try (opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
             Tensor x = batch(opencl, dir, files, m.spec().preprocessing());
             float[] logits = m.forward(x).toArray();
@@ -127,16 +131,7 @@ class RealResnet50Test {
         Path dir = valDev();
         List<String> files = Files.readAllLines(dir.resolve("labels.csv")).stream().skip(1).map(l -> l.split(",")[0])
                 .sorted().limit(PHOTOS).toList();
-        Device opencl;
-        try {
-            opencl = Devices.open("opencl");
-        } catch (DeviceUnavailableException e) {
-            if (CI) {
-                fail("CI=true requires an OpenCL device: " + e.getMessage());
-            }
-            Assumptions.abort("no OpenCL device: " + e.getMessage());
-            return;
-        }
+        Device opencl = openCl();
         String before = System.getProperty(WINOGRAD);
         try (opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
             Tensor x = batch(opencl, dir, files, m.spec().preprocessing());

@@ -30,6 +30,36 @@
 #define EPILOGUE_RESIDUAL 2 // + r at the output's own index
 #define EPILOGUE_RELU 4     // max(0, .)
 
+// The three 1-D transforms, each applied to the columns of a tile and then to the rows of the result:
+// out (6) = G in (3), the filter's
+#define FILTER_LINE(in, out)                                                                                   \
+    do {                                                                                                       \
+        out[0] = 0.25f * in[0];                                                                                \
+        out[1] = -(in[0] + in[1] + in[2]) / 6.0f;                                                              \
+        out[2] = -(in[0] - in[1] + in[2]) / 6.0f;                                                              \
+        out[3] = in[0] / 24.0f + in[1] / 12.0f + in[2] / 6.0f;                                                 \
+        out[4] = in[0] / 24.0f - in[1] / 12.0f + in[2] / 6.0f;                                                 \
+        out[5] = in[2];                                                                                        \
+    } while (0)
+// out (6) = B^T in (6), the input's
+#define INPUT_LINE(in, out)                                                                                    \
+    do {                                                                                                       \
+        out[0] = 4.0f * in[0] - 5.0f * in[2] + in[4];                                                          \
+        out[1] = -4.0f * (in[1] + in[2]) + in[3] + in[4];                                                      \
+        out[2] = 4.0f * (in[1] - in[2]) - in[3] + in[4];                                                       \
+        out[3] = 2.0f * (in[3] - in[1]) - in[2] + in[4];                                                       \
+        out[4] = 2.0f * (in[1] - in[3]) - in[2] + in[4];                                                       \
+        out[5] = 4.0f * in[1] - 5.0f * in[3] + in[5];                                                          \
+    } while (0)
+// out (4) = A^T in (6), the output's
+#define OUTPUT_LINE(in, out)                                                                                   \
+    do {                                                                                                       \
+        out[0] = in[0] + in[1] + in[2] + in[3] + in[4];                                                        \
+        out[1] = in[1] - in[2] + 2.0f * (in[3] - in[4]);                                                       \
+        out[2] = in[1] + in[2] + 4.0f * (in[3] + in[4]);                                                       \
+        out[3] = in[1] - in[2] + 8.0f * (in[3] - in[4]) + in[5];                                               \
+    } while (0)
+
 __kernel void winograd_filter(__global const float* w_g, __global float* u_g, const int O, const int C) {
     const int c = get_global_id(0);
     const int o = get_global_id(1);
@@ -38,29 +68,19 @@ __kernel void winograd_filter(__global const float* w_g, __global float* u_g, co
     }
     const size_t point = (size_t)O * C; // floats between transformed points xi and xi + 1
     __global const float* g = w_g + ((size_t)o * C + c) * 9;
-    float t[6][3]; // G g: 6 rows of 3
+    float t[3][6]; // (G g)^T: column j of g, transformed, is row j
     UNROLL for (int j = 0; j < 3; j++) {
-        const float g0 = g[j];
-        const float g1 = g[3 + j];
-        const float g2 = g[6 + j];
-        t[0][j] = 0.25f * g0;
-        t[1][j] = -(g0 + g1 + g2) / 6.0f;
-        t[2][j] = -(g0 - g1 + g2) / 6.0f;
-        t[3][j] = g0 / 24.0f + g1 / 12.0f + g2 / 6.0f;
-        t[4][j] = g0 / 24.0f - g1 / 12.0f + g2 / 6.0f;
-        t[5][j] = g2;
+        const float column[3] = {g[j], g[3 + j], g[6 + j]};
+        FILTER_LINE(column, t[j]);
     }
     __global float* u = u_g + (size_t)o * C + c;
-    UNROLL for (int i = 0; i < 6; i++) { // (G g) G^T, row i
-        const float g0 = t[i][0];
-        const float g1 = t[i][1];
-        const float g2 = t[i][2];
-        u[(i * 6 + 0) * point] = 0.25f * g0;
-        u[(i * 6 + 1) * point] = -(g0 + g1 + g2) / 6.0f;
-        u[(i * 6 + 2) * point] = -(g0 - g1 + g2) / 6.0f;
-        u[(i * 6 + 3) * point] = g0 / 24.0f + g1 / 12.0f + g2 / 6.0f;
-        u[(i * 6 + 4) * point] = g0 / 24.0f - g1 / 12.0f + g2 / 6.0f;
-        u[(i * 6 + 5) * point] = g2;
+    UNROLL for (int i = 0; i < 6; i++) { // row i of (G g) G^T
+        const float row[3] = {t[0][i], t[1][i], t[2][i]};
+        float out[6];
+        FILTER_LINE(row, out);
+        UNROLL for (int j = 0; j < 6; j++) {
+            u[(i * 6 + j) * point] = out[j];
+        }
     }
 }
 
@@ -78,35 +98,29 @@ __kernel void winograd_input(__global const float* x_g, __global float* v_g, con
     const int tx = tile - (tile / TW) * TW;
     const size_t point = (size_t)C * tiles;
     __global const float* x_plane = x_g + ((size_t)(n0 + n) * C + c) * H * W;
-    __global float* v = v_g + (size_t)c * tiles + tile;
     const int y0 = 4 * ty - PH;
     const int x0 = 4 * tx - PW;
-    float d[6][6];
-    UNROLL for (int i = 0; i < 6; i++) {
-        const int h = y0 + i;
-        UNROLL for (int j = 0; j < 6; j++) {
-            const int w = x0 + j;
-            d[i][j] = h >= 0 && h < H && w >= 0 && w < W ? x_plane[h * W + w] : 0.0f;
-        }
-    }
-    float t[6][6]; // B^T d
+    float t[6][6]; // (B^T d)^T: column j of the tile d, transformed, is row j
     UNROLL for (int j = 0; j < 6; j++) {
-        const float d0 = d[0][j], d1 = d[1][j], d2 = d[2][j], d3 = d[3][j], d4 = d[4][j], d5 = d[5][j];
-        t[0][j] = 4.0f * d0 - 5.0f * d2 + d4;
-        t[1][j] = -4.0f * (d1 + d2) + d3 + d4;
-        t[2][j] = 4.0f * (d1 - d2) - d3 + d4;
-        t[3][j] = 2.0f * (d3 - d1) - d2 + d4;
-        t[4][j] = 2.0f * (d1 - d3) - d2 + d4;
-        t[5][j] = 4.0f * d1 - 5.0f * d3 + d5;
+        const int w = x0 + j;
+        float column[6];
+        UNROLL for (int i = 0; i < 6; i++) {
+            const int h = y0 + i;
+            column[i] = h >= 0 && h < H && w >= 0 && w < W ? x_plane[h * W + w] : 0.0f;
+        }
+        INPUT_LINE(column, t[j]);
     }
-    UNROLL for (int i = 0; i < 6; i++) { // (B^T d) B, row i
-        const float d0 = t[i][0], d1 = t[i][1], d2 = t[i][2], d3 = t[i][3], d4 = t[i][4], d5 = t[i][5];
-        v[(i * 6 + 0) * point] = 4.0f * d0 - 5.0f * d2 + d4;
-        v[(i * 6 + 1) * point] = -4.0f * (d1 + d2) + d3 + d4;
-        v[(i * 6 + 2) * point] = 4.0f * (d1 - d2) - d3 + d4;
-        v[(i * 6 + 3) * point] = 2.0f * (d3 - d1) - d2 + d4;
-        v[(i * 6 + 4) * point] = 2.0f * (d1 - d3) - d2 + d4;
-        v[(i * 6 + 5) * point] = 4.0f * d1 - 5.0f * d3 + d5;
+    __global float* v = v_g + (size_t)c * tiles + tile;
+    UNROLL for (int i = 0; i < 6; i++) { // row i of (B^T d) B
+        float row[6];
+        UNROLL for (int j = 0; j < 6; j++) {
+            row[j] = t[j][i];
+        }
+        float out[6];
+        INPUT_LINE(row, out);
+        UNROLL for (int j = 0; j < 6; j++) {
+            v[(i * 6 + j) * point] = out[j];
+        }
     }
 }
 
@@ -124,41 +138,36 @@ __kernel void winograd_output(__global const float* m_g, __global const float* b
     const int tx = tile - (tile / TW) * TW;
     const size_t point = (size_t)O * tiles;
     __global const float* m_p = m_g + (size_t)o * tiles + tile;
-    float t[4][6]; // A^T m
+    float t[6][4]; // (A^T m)^T: column j of m, transformed, is row j
     UNROLL for (int j = 0; j < 6; j++) {
-        const float m0 = m_p[(0 * 6 + j) * point];
-        const float m1 = m_p[(1 * 6 + j) * point];
-        const float m2 = m_p[(2 * 6 + j) * point];
-        const float m3 = m_p[(3 * 6 + j) * point];
-        const float m4 = m_p[(4 * 6 + j) * point];
-        const float m5 = m_p[(5 * 6 + j) * point];
-        t[0][j] = m0 + m1 + m2 + m3 + m4;
-        t[1][j] = m1 - m2 + 2.0f * (m3 - m4);
-        t[2][j] = m1 + m2 + 4.0f * (m3 + m4);
-        t[3][j] = m1 - m2 + 8.0f * (m3 - m4) + m5;
+        float column[6];
+        UNROLL for (int i = 0; i < 6; i++) {
+            column[i] = m_p[(i * 6 + j) * point];
+        }
+        OUTPUT_LINE(column, t[j]);
     }
     const size_t plane = ((size_t)(n0 + n) * O + o) * OH * OW;
     const float bias = (epilogue & EPILOGUE_BIAS) ? b_g[o] : 0.0f;
     const int rows = min(4, OH - 4 * ty);
     const int cols = min(4, OW - 4 * tx);
-    UNROLL for (int i = 0; i < 4; i++) { // (A^T m) A, row i
-        const float m0 = t[i][0], m1 = t[i][1], m2 = t[i][2], m3 = t[i][3], m4 = t[i][4], m5 = t[i][5];
+    UNROLL for (int i = 0; i < 4; i++) { // row i of (A^T m) A
+        float row[6];
+        UNROLL for (int j = 0; j < 6; j++) {
+            row[j] = t[j][i];
+        }
         float out[4];
-        out[0] = m0 + m1 + m2 + m3 + m4;
-        out[1] = m1 - m2 + 2.0f * (m3 - m4);
-        out[2] = m1 + m2 + 4.0f * (m3 + m4);
-        out[3] = m1 - m2 + 8.0f * (m3 - m4) + m5;
-        const size_t row = plane + (size_t)(4 * ty + i) * OW + 4 * tx;
+        OUTPUT_LINE(row, out);
+        const size_t at = plane + (size_t)(4 * ty + i) * OW + 4 * tx;
         UNROLL for (int j = 0; j < 4; j++) {
             if (i < rows && j < cols) { // the last tiles of a row or column reach past the output
                 float value = out[j] + bias;
                 if (epilogue & EPILOGUE_RESIDUAL) {
-                    value += r_g[row + j];
+                    value += r_g[at + j];
                 }
                 if (epilogue & EPILOGUE_RELU) {
                     value = fmax(value, 0.0f);
                 }
-                y_g[row + j] = value;
+                y_g[at + j] = value;
             }
         }
     }

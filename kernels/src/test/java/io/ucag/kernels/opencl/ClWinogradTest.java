@@ -85,6 +85,30 @@ class ClWinogradTest {
         }
     }
 
+    @Property(tries = 200)
+    void passesHoldEqualSharesThatEachSpanATile(@ForAll @IntRange(min = 1, max = 64) int images,
+                                                @ForAll @IntRange(min = 1, max = 50) int tilesPerImage,
+                                                @ForAll @IntRange(min = 1, max = 40) int imagesThatFit) {
+        int tilePx = 16;
+        long perImage = (long) ClWinograd.POINTS * 8 * tilesPerImage * Float.BYTES;
+        int passes = ClWinograd.passes(images, 8, tilesPerImage, tilePx, perImage * imagesThatFit);
+        int spanning = (tilePx + tilesPerImage - 1) / tilesPerImage;
+        int least = Math.min(images, Math.max(imagesThatFit, spanning));
+        int covered = 0;
+        for (int pass = 0; pass < passes; pass++) {
+            int n0 = (int) ((long) pass * images / passes);
+            int nb = (int) ((long) (pass + 1) * images / passes) - n0;
+            assertEquals(covered, n0, "passes are contiguous");
+            assertTrue(nb >= least, nb + " images in a pass, fewer than " + least);
+            assertTrue(nb < 2 * least, nb + " images in a pass: more than twice " + least);
+            if (images * tilesPerImage >= tilePx) {
+                assertTrue(nb * tilesPerImage >= tilePx, "pass " + pass + " spans less than a tile");
+            }
+            covered += nb;
+        }
+        assertEquals(images, covered);
+    }
+
     @Test
     void rejectsWhatItCannotRun() {
         ClDevice cl = OpenClTestSupport.device();

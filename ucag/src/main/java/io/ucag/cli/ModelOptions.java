@@ -59,10 +59,10 @@ final class ModelOptions {
         };
     }
 
-    @Option(names = "--winograd", description = "OpenCL: run 3x3 stride-1 convolutions of >= 128 channels by "
-            + "Winograd F(4x4,3x3): UCAG-GradCAM on ResNet-50 about 1.15x faster; about ten times the rounding error "
-            + "(CAM maps and logits within 2e-6 of their maximum; AGF and RSP maps visibly off, see the README). "
-            + "Same as -Ducag.opencl.winograd=true.")
+    @Option(names = "--winograd", description = "OpenCL: run every 3x3 stride-1 convolution of >= 128 channels by "
+            + "Winograd F(4x4,3x3), not only the CAM family's and the evaluation games' (the default): about ten "
+            + "times the rounding error, visible in AGF and RSP maps (see the README). Same as "
+            + "-Ducag.opencl.winograd=true; -Ducag.opencl.winograd=false turns it off everywhere.")
     boolean winograd;
 
     Device openDevice() {

@@ -1,5 +1,6 @@
 package io.ucag.kernels.opencl;
 
+import io.ucag.runtime.FastConvolutions;
 import io.ucag.runtime.OpShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
@@ -12,11 +13,12 @@ import io.ucag.runtime.ops.Conv2dParams;
  * multiply-adds, for transforms that only move memory; {@link #applies} says when it pays (measured with
  * ConvTuning, kernels test sources).
  *
- * <p>Off unless {@code -Ducag.opencl.winograd=true} (the CLI's {@code --winograd}): its rounding error is about ten
- * times the direct convolution's. The CAM family does not notice (resnet50-keras on 16 photos: logits, Grad-CAM and
+ * <p>Used inside {@link FastConvolutions} scopes (the CAM family's passes, evaluation games), everywhere with
+ * {@code -Ducag.opencl.winograd=true} (the CLI's {@code --winograd}), nowhere with {@code false}: its rounding error is
+ * about ten times the direct convolution's. The CAM family does not notice (resnet50-keras on 16 photos: logits, Grad-CAM and
  * UCAG-GradCAM maps within 2e-6 of the direct convolution's largest value), but the relative-propagation methods
  * amplify it (against the Java device, AGF maps differ by 2.6e-3 of their maximum instead of 1.1e-5, RSP 2.3e-4
- * instead of 5.8e-7), and the test suite holds every default path to the direct convolution's accuracy.
+ * instead of 5.8e-7), so those methods never open a scope and keep the direct convolution.
  */
 final class ClWinograd {
     private static final String FILE = "winograd.cl";
@@ -41,9 +43,9 @@ final class ClWinograd {
     private ClWinograd() {
     }
 
-    /** True when {@code conv2d} should run on Winograd: turned on, 3x3, stride 1, no dilation, enough channels and tiles. */
+    /** True when {@code conv2d} should run on Winograd: {@link #enabled}, 3x3, stride 1, undilated, enough channels and tiles. */
     static boolean applies(Shape x, Shape weight, Conv2dParams p, ConvKernelParams kp) {
-        if (!Boolean.getBoolean(ENABLE)) {
+        if (!enabled()) {
             return false;
         }
         if (weight.rank() != 4 || x.rank() != 4 || weight.dim(2) != 3 || weight.dim(3) != 3 || p.strideH() != 1
@@ -54,6 +56,18 @@ final class ClWinograd {
         int ow = p.outW(x.dim(3), 3);
         return oh >= 1 && ow >= 1 && x.dim(1) >= MIN_CHANNELS && weight.dim(0) >= kp.tileOc()
                 && x.dim(0) * tiles(oh) * tiles(ow) >= kp.tilePx();
+    }
+
+    /** {@link #ENABLE}: true everywhere, false nowhere, auto (default) inside {@link FastConvolutions} scopes. */
+    static boolean enabled() {
+        String setting = System.getProperty(ENABLE, "auto");
+        return switch (setting) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> FastConvolutions.allowed();
+            default -> throw new IllegalArgumentException("-D" + ENABLE + " must be true, false or auto, got '"
+                    + setting + "'");
+        };
     }
 
     /** relu?(conv2d(x, weight, bias) + residual) for a shape {@link #applies} accepts. */

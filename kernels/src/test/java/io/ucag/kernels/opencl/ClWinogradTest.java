@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
+import io.ucag.runtime.FastConvolutions;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -60,7 +61,7 @@ class ClWinogradTest {
     }
 
     @Test
-    void conv2dTakesWinogradOnlyWhenTurnedOnAndWhereItPays() {
+    void conv2dTakesWinogradInsideFastScopesOrWhenForcedAndWhereItPays() {
         ConvKernelParams kp = ConvKernelParams.forDevice(OpenClTestSupport.device().info());
         Conv2dParams same = Conv2dParams.of(1, 1);
         Shape x = Shape.of(12, 256, 21, 21);
@@ -68,14 +69,24 @@ class ClWinogradTest {
         String before = System.getProperty(ClWinograd.ENABLE);
         try {
             System.clearProperty(ClWinograd.ENABLE);
-            assertFalse(ClWinograd.applies(x, w, same, kp), "off by default");
+            assertFalse(ClWinograd.applies(x, w, same, kp), "outside a FastConvolutions scope");
+            try (FastConvolutions fast = FastConvolutions.allow()) {
+                assertTrue(ClWinograd.applies(x, w, same, kp), "inside one");
+                System.setProperty(ClWinograd.ENABLE, "false");
+                assertFalse(ClWinograd.applies(x, w, same, kp), "false: nowhere");
+            }
             System.setProperty(ClWinograd.ENABLE, "true");
-            assertTrue(ClWinograd.applies(x, w, same, kp));
+            assertTrue(ClWinograd.applies(x, w, same, kp), "true: everywhere");
             assertFalse(ClWinograd.applies(Shape.of(12, 64, 81, 81), Shape.of(64, 64, 3, 3), same, kp), "64 channels");
             assertFalse(ClWinograd.applies(x, Shape.of(256, 256, 1, 1), same, kp), "1x1");
             assertFalse(ClWinograd.applies(x, w, Conv2dParams.of(2, 1), kp), "stride 2");
             assertFalse(ClWinograd.applies(x, w, new Conv2dParams(1, 1, 2, 2, 2, 2), kp), "dilated");
             assertFalse(ClWinograd.applies(Shape.of(1, 256, 4, 4), w, same, kp), "one tile");
+            System.setProperty(ClWinograd.ENABLE, "yes");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ClWinograd.applies(x, w, same, kp));
+            assertTrue(e.getMessage().contains("ucag.opencl.winograd") && e.getMessage().contains("yes"),
+                    e.getMessage());
         } finally {
             if (before == null) {
                 System.clearProperty(ClWinograd.ENABLE);

@@ -14,7 +14,6 @@ import io.ucag.models.ModelLoader;
 import io.ucag.models.image.ImageFiles;
 import io.ucag.models.image.InputTransform;
 import io.ucag.runtime.Device;
-import io.ucag.runtime.DeviceUnavailableException;
 import io.ucag.runtime.Devices;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.TensorScope;
@@ -86,18 +85,6 @@ class RealResnet50RelativeTest {
         return out;
     }
 
-    private static Device openCl() {
-        try {
-            return Devices.open("opencl");
-        } catch (DeviceUnavailableException e) {
-            if (CI) {
-                fail("CI=true requires an OpenCL device: " + e.getMessage());
-            }
-            Assumptions.abort("no OpenCL device: " + e.getMessage());
-            return null;
-        }
-    }
-
     private static double correlation(float[] maps) {
         double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
         for (int i = 0; i < PLANE; i++) {
@@ -143,7 +130,7 @@ class RealResnet50RelativeTest {
                 + correlation(java.get("agf")[0]));
 
         Map<String, float[][]> cl;
-        try (Device d = openCl()) {
+        try (Device d = RealResnet50Test.openCl()) {
             cl = explain(d, 1); // the cat only: half the time
         }
         for (String method : java.keySet()) {

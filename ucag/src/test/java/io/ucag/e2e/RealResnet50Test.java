@@ -53,7 +53,7 @@ class RealResnet50Test {
     }
 
     /** The OpenCL device: its absence fails the test under CI=true and skips it elsewhere. */
-    private static Device openCl() {
+    static Device openCl() {
         try {
             return Devices.open("opencl");
         } catch (DeviceUnavailableException e) {

@@ -13,7 +13,7 @@ import java.util.Collection;
  * An explainer built on a relevance pass ({@link io.ucag.models.relevance.RelevancePass}) under a named
  * {@link Composite}. Its maps are signed: the input relevance summed over the colour channels, (N,1,H,W), raw.
  */
-public interface RelevanceExplainer extends Explainer {
+public interface RelevanceExplainer extends RelevanceFamily {
     /** Registry name of the composite this explainer uses. */
     String composite();
 
@@ -27,16 +27,6 @@ public interface RelevanceExplainer extends Explainer {
      * (attribution internals: dumps and conservation tables). The caller closes it.
      */
     Relevance relevance(Model model, Tensor images, int[] targets, Collection<String> layers);
-
-    @Override
-    default boolean signed() {
-        return true;
-    }
-
-    @Override
-    default int maxBatch() {
-        return ACTIVATION_HEAVY_BATCH; // the relevance pass keeps every layer's activations
-    }
 
     /** Sum over the channel axis: (N,C,H,W) to (N,1,H,W). */
     static Tensor channelSum(Device d, Tensor relevance) {

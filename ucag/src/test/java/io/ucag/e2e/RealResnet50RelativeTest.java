@@ -10,7 +10,6 @@ import io.ucag.explain.Explanation;
 import io.ucag.explain.Rap;
 import io.ucag.explain.Rsp;
 import io.ucag.models.Model;
-import io.ucag.models.ModelLoader;
 import io.ucag.models.image.ImageFiles;
 import io.ucag.models.image.InputTransform;
 import io.ucag.runtime.Device;
@@ -39,17 +38,6 @@ class RealResnet50RelativeTest {
     private static final int PLANE = 224 * 224;
     private static final List<Explainer> METHODS = List.of(new Rap(), new Rsp(null), new Agf());
 
-    private static Model load(Device device) {
-        try {
-            return ModelLoader.load("resnet50-keras", null, device, ModelFetcher.defaultCacheDir());
-        } catch (IOException e) {
-            if (CI) {
-                fail("CI=true needs the real weights: " + e.getMessage());
-            }
-            Assumptions.abort("the real weights are not available here: " + e.getMessage());
-            return null;
-        }
-    }
 
     private static float[] photoTwice(Model model) throws IOException {
         Path photo = ModelFetcher.defaultCacheDir().resolve("chelsea.png");
@@ -73,7 +61,7 @@ class RealResnet50RelativeTest {
      */
     private static Map<String, float[][]> explain(Device device, int items) throws IOException {
         Map<String, float[][]> out = new LinkedHashMap<>();
-        try (Model model = load(device); TensorScope scope = TensorScope.open()) {
+        try (Model model = RealResnet50Test.load(device); TensorScope scope = TensorScope.open()) {
             float[] two = photoTwice(model);
             var images = device.fromArray(Shape.of(items, 3, 224, 224), Arrays.copyOf(two, items * 3 * PLANE));
             for (Explainer method : METHODS) {

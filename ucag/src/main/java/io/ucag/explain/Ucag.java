@@ -90,12 +90,13 @@ public final class Ucag implements Explainer {
                 try (TensorScope batchScope = TensorScope.open()) {
                     List<Tensor> crops = new ArrayList<>(size);
                     for (int k = start; k < start + size; k++) {
-                        Tensor crop = d.crop(image, rows[k / options.n()], cols[k % options.n()], h, w);
-                        crops.add(d.resize(crop, upH, upW, ResizeMode.BICUBIC));
+                        crops.add(d.crop(image, rows[k / options.n()], cols[k % options.n()], h, w));
                     }
+                    // one resize for the micro-batch: it works plane by plane, and one call is one launch
+                    Tensor upsampled = d.resize(d.concat(crops, 0), upH, upW, ResizeMode.BICUBIC);
                     int[] batchTargets = new int[size];
                     Arrays.fill(batchTargets, target);
-                    Explanation e = base.explain(model, d.concat(crops, 0), batchTargets);
+                    Explanation e = base.explain(model, upsampled, batchTargets);
                     Tensor maps = d.resize(e.maps(), h, w, ResizeMode.BILINEAR);
                     if (options.weighting()) {
                         Tensor weight = confidenceWeights(d, e.logits(), batchTargets);

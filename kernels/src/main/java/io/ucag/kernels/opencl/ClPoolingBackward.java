@@ -47,7 +47,7 @@ final class ClPoolingBackward {
     static Tensor adaptiveAvgPool2dBackward(ClDevice d, Tensor gradOut, Shape inputShape) {
         Shape xs = GradShapes.adaptiveAvgPool2dBackward(gradOut, inputShape);
         Tensor result = d.allocate(xs);
-        d.kernel(FILE, "adaptive_avg_pool2d_backward").launch(new long[] {xs.dim(2), (long) xs.dim(0) * xs.dim(1)},
+        d.kernel(FILE, "adaptive_avg_pool2d_backward").launch(new long[] {(long) xs.dim(0) * xs.dim(1) * xs.dim(2)},
                 null, gradOut, result,
                 xs.dim(0) * xs.dim(1), xs.dim(2), xs.dim(3), gradOut.shape().dim(2), gradOut.shape().dim(3));
         return result;

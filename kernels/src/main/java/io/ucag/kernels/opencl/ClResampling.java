@@ -21,14 +21,14 @@ final class ClResampling {
         ResizeTaps rows = ResizeTaps.of(mode, h, outH);
         ResizeTaps cols = ResizeTaps.of(mode, w, outW);
         Tensor out = d.allocate(outShape);
-        int count = outShape.numel();
+        int outRows = outShape.numel() / outW;
         int taps = rows.taps();
         try (Tensor rowIndex = d.fromArray(Shape.of(outH, taps), rows.indicesAsFloats());
              Tensor rowWeight = d.fromArray(Shape.of(outH, taps), rows.weights());
              Tensor colIndex = d.fromArray(Shape.of(outW, taps), cols.indicesAsFloats());
              Tensor colWeight = d.fromArray(Shape.of(outW, taps), cols.weights())) {
-            d.kernel("resize.cl", "resize_taps", "-DTAPS=" + taps).launch(new long[] {count}, null,
-                    x, out, rowIndex, rowWeight, colIndex, colWeight, h, w, outH, outW, count);
+            d.kernel("resize.cl", "resize_taps", "-DTAPS=" + taps).launch(new long[] {outRows}, null,
+                    x, out, rowIndex, rowWeight, colIndex, colWeight, h, w, outH, outW, outRows);
         } // releasing the tables while queued is safe (see ClBuffer)
         return out;
     }

@@ -9,9 +9,9 @@
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
 //   avg_pool2d_backward          : over INPUT pixels: sums gradient / divisor over the windows containing it.
-//   adaptive_avg_pool2d_backward : over INPUT rows (grid (H, N*C): a work item per pixel cost more in PoCL's
-//                                  per-item overhead than the sums): sums gradient / rows / cols over the bins
-//                                  containing each pixel.
+//   adaptive_avg_pool2d_backward : over INPUT rows (grid (N*C*H): a work item per pixel, or a 2-D grid whose
+//                                  first axis is a small H, cost more in PoCL's per-item and per-group overhead
+//                                  than the sums): sums gradient / rows / cols over the bins containing each pixel.
 // No atomics, deterministic: gathering pixels visit their windows in row-major output order, the order in which
 // the Java reference scatters, so both backends add in the same order.
 //
@@ -148,13 +148,21 @@ inline int bin_end(int i, int in, int out) {
 __kernel void adaptive_avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
                                            __global float* grad_in_g,        // (N,C,H,W)
                                            int planes, int H, int W, int OH, int OW) {
-    const int h = get_global_id(0);
-    const int plane = get_global_id(1);
-    if (h >= H || plane >= planes) {
+    const int row = get_global_id(0); // plane * H + h
+    if (row >= planes * H) {
         return;
     }
+    const int plane = row / H;
+    const int h = row - plane * H;
     __global const float* g_g = grad_out_g + plane * OH * OW;
     __global float* row_g = grad_in_g + (plane * H + h) * W;
+    if (OH == 1 && OW == 1) { // global average pooling: the loop below would give every pixel this value
+        const float share = g_g[0] / (float) H / (float) W;
+        for (int w = 0; w < W; w++) {
+            row_g[w] = share;
+        }
+        return;
+    }
     const int oh_end = bin_end(h, OH, H); // ceil((h+1)*OH/H): one past the last bin containing row h
     for (int w = 0; w < W; w++) {
         const int ow_end = bin_end(w, OW, W);

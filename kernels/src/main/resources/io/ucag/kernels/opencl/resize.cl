@@ -2,7 +2,8 @@
 // last two axes.
 //
 // Kernels
-//   resize_taps  one work item per output pixel. The source pixels and weights of each output row and column
+//   resize_taps  one work item per output row (a work item per pixel cost PoCL more in per-item overhead and
+//                index arithmetic than the interpolation; global size (planes * out_h)). The source pixels and weights of each output row and column
 //                come from host tables (io.ucag.runtime.java.ResizeTaps, shared with the Java backend, which
 //                holds PyTorch's exact rule), so this kernel only gathers:
 //                  out[p][oy][ox] = sum_j row_weight[oy][j]
@@ -18,28 +19,27 @@
 __kernel void resize_taps(const __global float* restrict in_g, __global float* restrict out_g,
                           const __global float* restrict row_index_g, const __global float* restrict row_weight_g,
                           const __global float* restrict col_index_g, const __global float* restrict col_weight_g,
-                          const int in_h, const int in_w, const int out_h, const int out_w, const int count) {
-    const int i = get_global_id(0);
-    GUARD(i, count);
-    const int ox = i % out_w;
-    const int row = i / out_w; // plane * out_h + oy
-    const int oy = row % out_h;
+                          const int in_h, const int in_w, const int out_h, const int out_w, const int rows) {
+    const int row = get_global_id(0); // plane * out_h + oy
+    GUARD(row, rows);
     const int plane = row / out_h;
-
-    int col_p[TAPS];
-    float col_weight_p[TAPS];
-    for (int t = 0; t < TAPS; t++) {
-        col_p[t] = (int) col_index_g[ox * TAPS + t];
-        col_weight_p[t] = col_weight_g[ox * TAPS + t];
-    }
-    float acc_p = 0.0f;
+    const int oy = row - plane * out_h;
+    const __global float* src_p[TAPS];
+    float row_weight_p[TAPS];
     for (int j = 0; j < TAPS; j++) {
-        const __global float* src_row = in_g + (plane * in_h + (int) row_index_g[oy * TAPS + j]) * in_w;
-        float line_p = 0.0f; // the width interpolation of source row j first, as the Java backend
-        for (int t = 0; t < TAPS; t++) {
-            line_p += src_row[col_p[t]] * col_weight_p[t];
-        }
-        acc_p += line_p * row_weight_g[oy * TAPS + j];
+        src_p[j] = in_g + ((size_t)plane * in_h + (int) row_index_g[oy * TAPS + j]) * in_w;
+        row_weight_p[j] = row_weight_g[oy * TAPS + j];
     }
-    out_g[i] = acc_p;
+    __global float* out_row = out_g + (size_t)row * out_w;
+    for (int ox = 0; ox < out_w; ox++) {
+        float acc_p = 0.0f;
+        for (int j = 0; j < TAPS; j++) {
+            float line_p = 0.0f; // the width interpolation of source row j first, as the Java backend
+            for (int t = 0; t < TAPS; t++) {
+                line_p += src_p[j][(int) col_index_g[ox * TAPS + t]] * col_weight_g[ox * TAPS + t];
+            }
+            acc_p += line_p * row_weight_p[j];
+        }
+        out_row[ox] = acc_p;
+    }
 }

@@ -125,6 +125,15 @@ class ClPoolingBackwardTest {
                 assertClose("adaptiveAvgPool2dBackward " + xs + " -> " + ys, expected, actual, 1e-4, 1e-6);
             }
         }
+        // global average pooling, the kernel's shortcut (ResNet's head): the same floats as the general rule
+        Shape xs = Shape.of(2, 5, 7, 9);
+        Shape ys = Shape.of(2, 5, 1, 1);
+        float[] g = OpenClTestSupport.random(rng, ys);
+        try (TensorScope scope = TensorScope.open()) {
+            float[] expected = JAVA.adaptiveAvgPool2dBackward(JAVA.fromArray(ys, g), xs).toArray();
+            float[] actual = cl.adaptiveAvgPool2dBackward(cl.fromArray(ys, g), xs).toArray();
+            assertClose("adaptiveAvgPool2dBackward " + xs + " -> " + ys, expected, actual, 0, 0);
+        }
     }
 
     @Test

@@ -1,17 +1,18 @@
 // pooling_backward.cl -- gradients of max, average and adaptive average pooling (PyTorch's CPU semantics).
 //
-// Kernels (3-D grids (W, H, N*C) over the named tensor's pixels, adaptive_avg_pool2d_backward's rows; no local size):
-//   max_pool2d_arg_max           : over OUTPUT pixels: the forward's arg-max of each window (offset h*W+w in
+// Kernels (no local size; 3-D grids (W, H, N*C) over the named tensor's pixels, except those over rows, 1-D grids
+// of N*C*rows: a work item per pixel cost more in PoCL's per-item overhead than these kernels' work):
+//   max_pool2d_arg_max           : over OUTPUT rows: the forward's arg-max of each window (offset h*W+w in
 //                                  its plane), found exactly as PyTorch's forward finds it.
-//   max_pool2d_backward          : over INPUT pixels: sums the gradient of every window that contains the pixel
+//   max_pool2d_backward          : over INPUT rows: sums, for each pixel, the gradient of every window that contains the pixel
 //                                  and whose arg-max is this pixel.
 //   max_pool2d_backward_disjoint : over OUTPUT pixels; precondition SH >= KH and SW >= KW (windows never
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
 //   avg_pool2d_backward          : over INPUT pixels: sums gradient / divisor over the windows containing it.
-//   adaptive_avg_pool2d_backward : over INPUT rows (grid (N*C*H): a work item per pixel, or a 2-D grid whose
-//                                  first axis is a small H, cost more in PoCL's per-item and per-group overhead
-//                                  than the sums): sums gradient / rows / cols over the bins containing each pixel.
+//   adaptive_avg_pool2d_backward : over INPUT rows (a 2-D grid whose first axis is a small H also cost PoCL
+//                                  more per work group): sums gradient / rows / cols over the bins containing
+//                                  each pixel.
 // No atomics, deterministic: gathering pixels visit their windows in row-major output order, the order in which
 // the Java reference scatters, so both backends add in the same order.
 //
@@ -48,17 +49,19 @@ __kernel void max_pool2d_arg_max(__global const float* in_g, // (N,C,H,W) forwar
                                  __global int* arg_max_g,    // (N,C,OH,OW) out: offset h*W+w in the plane
                                  int planes, int H, int W, int OH, int OW,
                                  int KH, int KW, int SH, int SW, int PH, int PW) {
-    const int ow = get_global_id(0);
-    const int oh = get_global_id(1);
-    const int plane = get_global_id(2);
-    if (ow >= OW || oh >= OH || plane >= planes) {
+    const int row = get_global_id(0); // plane * OH + oh
+    if (row >= planes * OH) {
         return;
     }
+    const int plane = row / OH;
+    const int oh = row - plane * OH;
     const int h0 = max(oh * SH - PH, 0);
     const int h1 = min(oh * SH - PH + KH, H);
-    const int w0 = max(ow * SW - PW, 0);
-    const int w1 = min(ow * SW - PW + KW, W);
-    arg_max_g[(plane * OH + oh) * OW + ow] = window_arg_max(in_g + plane * H * W, W, h0, h1, w0, w1);
+    for (int ow = 0; ow < OW; ow++) {
+        const int w0 = max(ow * SW - PW, 0);
+        const int w1 = min(ow * SW - PW + KW, W);
+        arg_max_g[row * OW + ow] = window_arg_max(in_g + plane * H * W, W, h0, h1, w0, w1);
+    }
 }
 
 __kernel void max_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,OW)
@@ -66,24 +69,27 @@ __kernel void max_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,O
                                   __global float* grad_in_g,        // (N,C,H,W)
                                   int planes, int H, int W, int OH, int OW,
                                   int KH, int KW, int SH, int SW, int PH, int PW) {
-    const int w = get_global_id(0);
-    const int h = get_global_id(1);
-    const int plane = get_global_id(2);
-    if (w >= W || h >= H || plane >= planes) {
+    const int row = get_global_id(0); // plane * H + h
+    if (row >= planes * H) {
         return;
     }
+    const int plane = row / H;
+    const int h = row - plane * H;
     __global const float* g_g = grad_out_g + plane * OH * OW;
     __global const int* arg_g = arg_max_g + plane * OH * OW;
+    const int oh_begin = first_window(h + PH, KH, SH);
     const int oh_end = min((h + PH) / SH + 1, OH);
-    const int ow_end = min((w + PW) / SW + 1, OW);
-    const int ow_begin = first_window(w + PW, KW, SW);
-    float acc = 0.0f;
-    for (int oh = first_window(h + PH, KH, SH); oh < oh_end; oh++) {
-        for (int ow = ow_begin; ow < ow_end; ow++) {
-            acc += arg_g[oh * OW + ow] == h * W + w ? g_g[oh * OW + ow] : 0.0f;
+    for (int w = 0; w < W; w++) {
+        const int ow_end = min((w + PW) / SW + 1, OW);
+        const int ow_begin = first_window(w + PW, KW, SW);
+        float acc = 0.0f;
+        for (int oh = oh_begin; oh < oh_end; oh++) {
+            for (int ow = ow_begin; ow < ow_end; ow++) {
+                acc += arg_g[oh * OW + ow] == h * W + w ? g_g[oh * OW + ow] : 0.0f;
+            }
         }
+        grad_in_g[row * W + w] = acc;
     }
-    grad_in_g[(plane * H + h) * W + w] = acc;
 }
 
 // Precondition SH >= KH and SW >= KW (windows never overlap, e.g. VGG's 2x2 stride 2): each window writes its

@@ -172,8 +172,18 @@ public final class RelevancePass {
             Layer child = children.get(i);
             if (child instanceof Layer.Conv2d c && i + 1 < children.size()
                     && children.get(i + 1) instanceof Layer.BatchNorm2d b) {
-                current = foldedConv(c, b, current, steps);
+                boolean relu = i + 2 < children.size() && children.get(i + 2) instanceof Layer.ReLU;
+                current = foldedConv(c, b, current, relu, steps);
                 i++;
+                if (relu) {
+                    reluInside(children.get(++i), steps);
+                }
+            } else if (child instanceof Layer.Conv2d c && i + 1 < children.size()
+                    && children.get(i + 1) instanceof Layer.ReLU) {
+                current = affine(c.name(), List.of(c.name()), new AffineOp.Convolution(c.params()),
+                        model.parameter(c.name() + ".weight"), c.bias() ? model.parameter(c.name() + ".bias") : null,
+                        current, true, steps);
+                reluInside(children.get(++i), steps);
             } else {
                 current = forward(child, current, steps);
             }
@@ -210,16 +220,32 @@ public final class RelevancePass {
         return y;
     }
 
-    private Tensor foldedConv(Layer.Conv2d conv, Layer.BatchNorm2d bn, Tensor x, List<Step> steps) {
+    private Tensor foldedConv(Layer.Conv2d conv, Layer.BatchNorm2d bn, Tensor x, boolean relu, List<Step> steps) {
         Tensor[] folded = model.foldedConvolution(conv.name()).orElseThrow(() -> new IllegalStateException(
                 conv.name() + " is followed by " + bn.name() + " but the model holds no folded weights for it"));
         return affine(conv.name(), List.of(bn.name(), conv.name()), new AffineOp.Convolution(conv.params()),
-                folded[0], folded[1], x, steps);
+                folded[0], folded[1], x, relu, steps);
+    }
+
+    /** The step of a ReLU that ran inside the convolution before it: relevance passes; the output is >= 0. */
+    private void reluInside(Layer relu, List<Step> steps) {
+        steps.add(recording(List.of(relu.name()), r -> r));
+        nonNegative = true;
     }
 
     private Tensor affine(String name, List<String> names, AffineOp op, Tensor weight, Tensor bias, Tensor x,
                           List<Step> steps) {
-        Tensor y = op.apply(d, x, weight, bias);
+        return affine(name, names, op, weight, bias, x, false, steps);
+    }
+
+    /**
+     * An affine layer's output ({@code relu}: with the ReLU after it applied inside the convolution, which saves a
+     * pass over the activation; the rules need only the layer's input) and its relevance step.
+     */
+    private Tensor affine(String name, List<String> names, AffineOp op, Tensor weight, Tensor bias, Tensor x,
+                          boolean relu, List<Step> steps) {
+        Tensor y = relu ? d.conv2dFused(x, weight, bias, ((AffineOp.Convolution) op).params(), null, true)
+                : op.apply(d, x, weight, bias);
         AffineLayer layer = new AffineLayer(name, op, weight, bias, nonNegative);
         Rule rule = composite.ruleFor(name, op instanceof AffineOp.Convolution, affineLayers++ == 0);
         steps.add(recording(names, r -> rule.relevance(d, layer, x, r)));

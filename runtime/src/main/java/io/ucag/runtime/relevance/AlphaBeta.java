@@ -76,12 +76,14 @@ public final class AlphaBeta implements Rule {
     static Tensor share(Device d, AffineLayer layer, Tensor inputPos, Tensor inputNeg, Tensor first, Tensor second,
                         Tensor bias, Tensor relevance, Sign sign) {
         AffineOp op = layer.op();
-        Tensor z = op.apply(d, inputPos, first, bias);
+        float eps = Stabilizer.DEFAULT_EPSILON;
+        // a known sign: the stabiliser's step rides in the bias (Stabilizer.biasWithStep), one pass over z fewer
+        Tensor z = op.apply(d, inputPos, first, sign == Sign.ANY ? bias
+                : Stabilizer.biasWithStep(d, bias, first.shape().dim(0), eps, sign == Sign.POSITIVE));
         if (inputNeg != null) {
             z = d.add(z, op.apply(d, inputNeg, second, null));
         }
-        Tensor s = sign == Sign.ANY ? Stabilizer.divide(d, relevance, z, Stabilizer.DEFAULT_EPSILON)
-                : Stabilizer.divideSigned(d, relevance, z, Stabilizer.DEFAULT_EPSILON, sign == Sign.POSITIVE);
+        Tensor s = sign == Sign.ANY ? Stabilizer.divide(d, relevance, z, eps) : d.div(relevance, z);
         Tensor r = d.mul(inputPos, op.transpose(d, s, first, inputPos.shape()));
         if (inputNeg != null) {
             r = d.add(r, d.mul(inputNeg, op.transpose(d, s, second, inputNeg.shape())));

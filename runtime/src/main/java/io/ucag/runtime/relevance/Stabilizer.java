@@ -58,6 +58,22 @@ public final class Stabilizer {
         }
     }
 
+    /**
+     * The bias (O) of an affine map whose output z is then divided as {@link #divideSigned} divides it, with that
+     * method's step added: {@code bias + eps} (or {@code - eps} for {@code nonNegative = false}); {@code bias} may be
+     * null. Computing {@code f(x) + (bias + eps)} saves a pass over z; it differs from {@code (f(x) + bias) + eps}
+     * only in float rounding. Made in the caller's scope.
+     */
+    public static Tensor biasWithStep(Device d, Tensor bias, int outputs, float eps, boolean nonNegative) {
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("LRP stabiliser epsilon must be finite and > 0 here, got " + eps);
+        }
+        float[] step = new float[outputs];
+        java.util.Arrays.fill(step, nonNegative ? eps : -eps);
+        Tensor steps = d.fromArray(Shape.of(outputs), step);
+        return bias == null ? steps : d.add(bias, steps);
+    }
+
     /** {@code 1 - x}, elementwise. */
     static Tensor oneMinus(Device d, Tensor x) {
         try (Tensor one = d.fromArray(Shape.of(1), new float[] {1f}); Tensor negated = d.scale(x, -1f)) {

@@ -4,7 +4,6 @@ import io.ucag.runtime.GradShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
-import io.ucag.runtime.ops.Pool2dParams;
 
 /**
  * Gradients of conv2d ({@code conv_backward.cl}) and the general matrix product ({@code matmul.cl}) on OpenCL:
@@ -55,8 +54,13 @@ final class ClConvBackward {
                 return dense;
             }
             try (dense) { // 1x1 with a stride: output pixel (y, x) came from input pixel (y*sh, x*sw)
-                return d.avgPool2dBackward(dense, inputShape,
-                        new Pool2dParams(1, 1, p.strideH(), p.strideW(), 0, 0, false), true);
+                Tensor dx = d.allocate(inputShape);
+                Shape ds = dense.shape();
+                d.kernel(CONV_FILE, "stride_scatter", ConvBackwardKernelParams.forDevice(d.info()).convOptions())
+                        .launch(new long[] {(long) inputShape.dim(0) * inputShape.dim(1) * inputShape.dim(2)}, null,
+                                dense, dx, inputShape.dim(0) * inputShape.dim(1), inputShape.dim(2),
+                                inputShape.dim(3), ds.dim(2), ds.dim(3), p.strideH(), p.strideW());
+                return dx;
             }
         }
     }

@@ -39,7 +39,7 @@ final class ClPoolingBackward {
                                     boolean countIncludePad) {
         Shape xs = GradShapes.pool2dBackward("avgPool2dBackward", gradOut, inputShape, p);
         Tensor result = d.allocate(xs);
-        d.kernel(FILE, "avg_pool2d_backward").launch(grid(xs), null,
+        d.kernel(FILE, "avg_pool2d_backward").launch(rows(xs), null,
                 args(new Object[] {gradOut, result}, geometry(xs, gradOut.shape(), p), countIncludePad ? 1 : 0));
         return result;
     }

@@ -30,6 +30,10 @@
 //                             would idle: lanes run over VECTOR_WIDTH pixels of one row sharing x % SW (consecutive
 //                             ox), each work item covers all C channels and reads w as it is, one broadcast per
 //                             (o, c). Global (SW * tilesPerResidue, H, N).
+//   stride_scatter            dx (planes, H, W) with dx[p, y*SH, x*SW] = dense[p, y, x] (dense (planes, OH, OW)),
+//                             0 elsewhere: the input gradient of a strided 1x1 convolution from the dense one
+//                             (a 1x1 forward convolution with transposed weights). Work item: one row of dx.
+//                             Global (planes * H).
 //   conv2d_backward_weight    dw (O,C,KH,KW): dw[o,k] = sum over n, oy, ox of gy[n,o,oy,ox] * x[n,c,iy,ix] with
 //                             k = (c*KH + ky)*KW + kx, iy = oy*SH - PH + ky*DH, ix = ox*SW - PW + kx*DW (0 outside).
 //                             Work item: VECTOR_WIDTH filters (the lanes) x WEIGHT_TILE_K taps.
@@ -94,6 +98,29 @@ __kernel void pack_lanes(__global const float* in_g, __global float* out_g, cons
 }
 
 // ---- input gradient ------------------------------------------------------------------------------------
+
+__kernel void stride_scatter(__global const float* dense_g, __global float* dx_g, const int planes, const int H,
+                             const int W, const int OH, const int OW, const int SH, const int SW) {
+    const int row = get_global_id(0); // plane * H + h
+    if (row >= planes * H) {
+        return;
+    }
+    const int plane = row / H;
+    const int h = row - plane * H;
+    __global float* dx_row = dx_g + (size_t)row * W;
+    const int y = h / SH;
+    if (h != y * SH || y >= OH) {
+        for (int w = 0; w < W; w++) {
+            dx_row[w] = 0.0f;
+        }
+        return;
+    }
+    __global const float* dense_row = dense_g + ((size_t)plane * OH + y) * OW;
+    for (int w = 0; w < W; w++) {
+        const int x = w / SW;
+        dx_row[w] = w == x * SW && x < OW ? dense_row[x] : 0.0f;
+    }
+}
 
 __kernel void conv2d_backward_input(__global const float* gyp_g, __global const float* wp_g, __global float* dx_g,
                                     const int C, const int H, const int W, const int O, const int OH,

@@ -9,7 +9,8 @@
 //   max_pool2d_backward_disjoint : over OUTPUT pixels; precondition SH >= KH and SW >= KW (windows never
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
-//   avg_pool2d_backward          : over INPUT pixels: sums gradient / divisor over the windows containing it.
+//   avg_pool2d_backward          : over INPUT rows: sums gradient / divisor over the windows containing each
+//                                  pixel (also the scatter of a strided 1x1 convolution's input gradient).
 //   adaptive_avg_pool2d_backward : over INPUT rows (a 2-D grid whose first axis is a small H also cost PoCL
 //                                  more per work group): sums gradient / rows / cols over the bins containing
 //                                  each pixel.
@@ -118,29 +119,31 @@ __kernel void avg_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,O
                                   __global float* grad_in_g,        // (N,C,H,W)
                                   int planes, int H, int W, int OH, int OW,
                                   int KH, int KW, int SH, int SW, int PH, int PW, int count_include_pad) {
-    const int w = get_global_id(0);
-    const int h = get_global_id(1);
-    const int plane = get_global_id(2);
-    if (w >= W || h >= H || plane >= planes) {
+    const int row = get_global_id(0); // plane * H + h
+    if (row >= planes * H) {
         return;
     }
-    const int i = (plane * H + h) * W + w;
+    const int plane = row / H;
+    const int h = row - plane * H;
     __global const float* g_g = grad_out_g + plane * OH * OW;
+    const int oh_begin = first_window(h + PH, KH, SH);
     const int oh_end = min((h + PH) / SH + 1, OH);
-    const int ow_end = min((w + PW) / SW + 1, OW);
-    float acc = 0.0f;
-    for (int oh = first_window(h + PH, KH, SH); oh < oh_end; oh++) {
-        const int h_start = oh * SH - PH;
-        const int h_end = min(h_start + KH, H + PH);
-        const int rows = count_include_pad ? h_end - h_start : min(h_end, H) - max(h_start, 0);
-        for (int ow = first_window(w + PW, KW, SW); ow < ow_end; ow++) {
-            const int w_start = ow * SW - PW;
-            const int w_end = min(w_start + KW, W + PW);
-            const int cols = count_include_pad ? w_end - w_start : min(w_end, W) - max(w_start, 0);
-            acc += g_g[oh * OW + ow] / (float) (rows * cols);
+    for (int w = 0; w < W; w++) {
+        const int ow_end = min((w + PW) / SW + 1, OW);
+        float acc = 0.0f;
+        for (int oh = oh_begin; oh < oh_end; oh++) {
+            const int h_start = oh * SH - PH;
+            const int h_end = min(h_start + KH, H + PH);
+            const int rows = count_include_pad ? h_end - h_start : min(h_end, H) - max(h_start, 0);
+            for (int ow = first_window(w + PW, KW, SW); ow < ow_end; ow++) {
+                const int w_start = ow * SW - PW;
+                const int w_end = min(w_start + KW, W + PW);
+                const int cols = count_include_pad ? w_end - w_start : min(w_end, W) - max(w_start, 0);
+                acc += g_g[oh * OW + ow] / (float) (rows * cols);
+            }
         }
+        grad_in_g[row * W + w] = acc;
     }
-    grad_in_g[i] = acc;
 }
 
 inline int bin_start(int i, int in, int out) {

@@ -164,7 +164,10 @@ public final class RelevancePass {
         return y;
     }
 
-    /** Children in order, a Conv2d and the BatchNorm2d right after it as one folded layer. */
+    /**
+     * Children in order, a Conv2d and the BatchNorm2d right after it as one folded layer, and a ReLU after those
+     * inside the convolution.
+     */
     private Tensor sequence(Layer.Sequential s, Tensor x, List<Step> steps) {
         Tensor current = x;
         List<Layer> children = s.children();
@@ -207,12 +210,10 @@ public final class RelevancePass {
         float eps = composite.stabilizer();
         steps.add(recording(List.of(block.name(), block.relu().name()), r -> {
             boolean positive = composite.sum() == Composite.SumRule.POSITIVE;
-            Tensor toBody = positive ? Redistribution.positiveSumShare(d, body, shortcut, r, eps)
-                    : Redistribution.sumShare(d, body, sum, r, eps);
-            Tensor toShortcut = positive ? Redistribution.positiveSumShare(d, shortcut, body, r, eps)
-                    : Redistribution.sumShare(d, shortcut, sum, r, eps);
-            Tensor viaBody = backward(bodySteps, toBody);
-            Tensor viaShortcut = backward(shortcutSteps, toShortcut);
+            Tensor[] shares = positive ? Redistribution.positiveSumShares(d, body, shortcut, r, eps)
+                    : Redistribution.sumShares(d, body, shortcut, sum, r, eps);
+            Tensor viaBody = backward(bodySteps, shares[0]);
+            Tensor viaShortcut = backward(shortcutSteps, shares[1]);
             try (viaBody; viaShortcut) {
                 return d.add(viaBody, viaShortcut);
             }

@@ -15,26 +15,29 @@ public final class Redistribution {
     }
 
     /**
-     * A sum {@code y = a + b} (a residual addition): the relevance share of the term {@code part},
-     * {@code part * R / stabilise(y)} (same shape as R). Both terms' shares add up to R up to the stabiliser.
+     * A sum {@code y = a + b} (a residual addition): each term's relevance share {@code term * R / stabilise(y)}
+     * (same shape as R), as {@code {a's, b's}}; they add up to R up to the stabiliser.
      */
-    public static Tensor sumShare(Device d, Tensor part, Tensor total, Tensor relevance, float eps) {
+    public static Tensor[] sumShares(Device d, Tensor a, Tensor b, Tensor total, Tensor relevance, float eps) {
         try (TensorScope scope = TensorScope.open()) {
-            return scope.keep(d.mul(part, Stabilizer.divide(d, relevance, total, eps)));
+            Tensor s = Stabilizer.divide(d, relevance, total, eps);
+            return new Tensor[] {scope.keep(d.mul(a, s)), scope.keep(d.mul(b, s))};
         }
     }
 
     /**
      * A sum {@code y = a + b} under alpha1-beta0 (the addition as an affine layer with unit weights): only positive
-     * terms share, {@code a+ * R / stabilise(a+ + b+)}; non-negative for non-negative R.
+     * terms share, {@code a+ * R / stabilise(a+ + b+)} and the same for b, as {@code {a's, b's}}; non-negative for
+     * non-negative R.
      */
-    public static Tensor positiveSumShare(Device d, Tensor part, Tensor other, Tensor relevance, float eps) {
+    public static Tensor[] positiveSumShares(Device d, Tensor a, Tensor b, Tensor relevance, float eps) {
         try (TensorScope scope = TensorScope.open()) {
-            Tensor partPos = d.relu(part);
-            Tensor total = d.add(partPos, d.relu(other));
+            Tensor aPos = d.relu(a);
+            Tensor bPos = d.relu(b);
+            Tensor total = d.add(aPos, bPos);
             Tensor s = eps > 0 ? Stabilizer.divideSigned(d, relevance, total, eps, true)
                     : Stabilizer.divide(d, relevance, total, eps);
-            return scope.keep(d.mul(partPos, s));
+            return new Tensor[] {scope.keep(d.mul(aPos, s)), scope.keep(d.mul(bPos, s))};
         }
     }
 

@@ -1,10 +1,12 @@
 package io.ucag.explain;
 
 import io.ucag.models.Model;
+import io.ucag.models.relevance.Composite;
 import io.ucag.models.relevance.Composites;
 import io.ucag.models.relevance.Relevance;
 import io.ucag.models.relevance.RelevancePass;
 import io.ucag.models.relevance.Seed;
+import io.ucag.runtime.FastConvolutions;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import java.util.Collection;
@@ -48,7 +50,11 @@ public abstract class LrpMethod implements RelevanceExplainer {
     @Override
     public Relevance relevance(Model model, Tensor images, int[] targets, Collection<String> layers) {
         InputGradients.checkTargets(name, images, targets);
-        return RelevancePass.run(model, images, seed(targets), compositeFor(model), layers);
+        Composite rules = compositeFor(model);
+        // z-plus and alpha-beta convolutions do not notice a fast convolution's rounding (Composite's measurement)
+        try (FastConvolutions fast = rules.signDefiniteConvolutions() ? FastConvolutions.allow() : null) {
+            return RelevancePass.run(model, images, seed(targets), rules, layers);
+        }
     }
 
     @Override

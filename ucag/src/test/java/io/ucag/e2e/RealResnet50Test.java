@@ -1,12 +1,15 @@
 package io.ucag.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ucag.explain.Explainer;
 import io.ucag.explain.Explanation;
 import io.ucag.explain.GradCam;
+import io.ucag.explain.Methods;
 import io.ucag.explain.Ucag;
 import io.ucag.explain.UcagOptions;
 import io.ucag.models.Model;
@@ -24,6 +27,7 @@ import io.ucag.weights.fetch.ModelFetcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -153,6 +157,43 @@ class RealResnet50Test {
             assertClose("logits", direct[0], winograd[0], 1e-5);
             assertClose("Grad-CAM maps", direct[1], winograd[1], 1e-5);
             assertClose("UCAG-GradCAM map", direct[2], winograd[2], 1e-5);
+        } finally {
+            if (before == null) {
+                System.clearProperty(WINOGRAD);
+            } else {
+                System.setProperty(WINOGRAD, before);
+            }
+        }
+    }
+
+    /**
+     * LRP takes Winograd by default only with sign-definite convolution rules: z-plus moves (so Winograd ran) within
+     * the stated 1e-5 of its largest value (measured 6e-7), epsilon stays on the direct convolution bit for bit.
+     */
+    @Test
+    void lrpTakesWinogradOnlyWithSignDefiniteRules() throws IOException {
+        Path dir = valDev();
+        List<String> files = Files.readAllLines(dir.resolve("labels.csv")).stream().skip(1).map(l -> l.split(",")[0])
+                .sorted().limit(2).toList();
+        Device opencl = openCl();
+        String before = System.getProperty(WINOGRAD);
+        try (opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
+            Tensor x = batch(opencl, dir, files, m.spec().preprocessing());
+            int[] targets = {281, 1};
+            float[][] direct = new float[2][];
+            float[][] auto = new float[2][];
+            for (String setting : new String[] {"false", "auto"}) {
+                System.setProperty(WINOGRAD, setting);
+                float[][] out = setting.equals("auto") ? auto : direct;
+                for (int i = 0; i < 2; i++) {
+                    try (Explanation e = Methods.create(i == 0 ? "lrp-zplus" : "lrp-eps", null).explain(m, x, targets)) {
+                        out[i] = e.maps().toArray();
+                    }
+                }
+            }
+            assertFalse(Arrays.equals(direct[0], auto[0]), "lrp-zplus ran on the direct convolution");
+            assertClose("lrp-zplus maps", direct[0], auto[0], 1e-5);
+            assertArrayEquals(direct[1], auto[1], "lrp-eps took Winograd");
         } finally {
             if (before == null) {
                 System.clearProperty(WINOGRAD);

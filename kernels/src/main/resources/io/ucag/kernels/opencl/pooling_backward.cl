@@ -4,8 +4,8 @@
 // of N*C*rows: a work item per pixel cost more in PoCL's per-item overhead than these kernels' work):
 //   max_pool2d_arg_max           : over OUTPUT rows: the forward's arg-max of each window (offset h*W+w in
 //                                  its plane), found exactly as PyTorch's forward finds it.
-//   max_pool2d_backward          : over INPUT rows: sums, for each pixel, the gradient of every window that contains the pixel
-//                                  and whose arg-max is this pixel.
+//   max_pool2d_backward          : over INPUT rows: sums, for each pixel, the gradient of every window whose
+//                                  arg-max is this pixel (a row is one work item's, so its adds race with nothing).
 //   max_pool2d_backward_disjoint : over OUTPUT pixels; precondition SH >= KH and SW >= KW (windows never
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
@@ -78,18 +78,21 @@ __kernel void max_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,O
     const int h = row - plane * H;
     __global const float* g_g = grad_out_g + plane * OH * OW;
     __global const int* arg_g = arg_max_g + plane * OH * OW;
-    const int oh_begin = first_window(h + PH, KH, SH);
-    const int oh_end = min((h + PH) / SH + 1, OH);
+    __global float* row_g = grad_in_g + row * W;
     for (int w = 0; w < W; w++) {
-        const int ow_end = min((w + PW) / SW + 1, OW);
-        const int ow_begin = first_window(w + PW, KW, SW);
-        float acc = 0.0f;
-        for (int oh = oh_begin; oh < oh_end; oh++) {
-            for (int ow = ow_begin; ow < ow_end; ow++) {
-                acc += arg_g[oh * OW + ow] == h * W + w ? g_g[oh * OW + ow] : 0.0f;
+        row_g[w] = 0.0f;
+    }
+    // the windows whose rows contain h, in row-major order; each adds its gradient to its arg-max if that lies in
+    // row h, so every pixel sums its windows in the same order as a gather would (and as the Java reference)
+    const int first = h * W;
+    const int oh_end = min((h + PH) / SH + 1, OH);
+    for (int oh = first_window(h + PH, KH, SH); oh < oh_end; oh++) {
+        for (int ow = 0; ow < OW; ow++) {
+            const int at = arg_g[oh * OW + ow] - first;
+            if (at >= 0 && at < W) {
+                row_g[at] += g_g[oh * OW + ow];
             }
         }
-        grad_in_g[row * W + w] = acc;
     }
 }
 

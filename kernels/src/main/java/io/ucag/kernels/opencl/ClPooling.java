@@ -15,7 +15,7 @@ final class ClPooling {
     static Tensor maxPool2d(ClDevice d, Tensor x, Pool2dParams p) {
         Shape os = OpShapes.pool2d("maxPool2d", x, p);
         Tensor y = d.allocate(os);
-        d.kernel(FILE, "max_pool2d").launch(new long[] {os.dim(2), planes(os)}, null, windowArgs(x, y, p, null));
+        d.kernel(FILE, "max_pool2d").launch(rows(os), null, windowArgs(x, y, p, null));
         return y;
     }
 
@@ -33,6 +33,14 @@ final class ClPooling {
         d.kernel(FILE, "adaptive_avg_pool2d").launch(grid(os), null,
                 x, y, xs.dim(2), xs.dim(3), outH, outW, planes(os));
         return y;
+    }
+
+    /**
+     * One work item per row of an (N,C,H,W) tensor, N*C*H in one dimension: PoCL pays per work item and per work
+     * group, more than a row of pooling costs, and a 2-D grid whose first axis is a short H makes small groups.
+     */
+    static long[] rows(Shape s) {
+        return new long[] {(long) s.dim(0) * s.dim(1) * s.dim(2)};
     }
 
     private static long[] grid(Shape out) {

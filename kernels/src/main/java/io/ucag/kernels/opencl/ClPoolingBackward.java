@@ -27,9 +27,9 @@ final class ClPoolingBackward {
             return result;
         }
         try (Tensor argMax = d.allocate(ys)) { // int offsets, in a buffer of the gradient's size
-            d.kernel(FILE, "max_pool2d_arg_max").launch(rows(ys), null, args(new Object[] {input, argMax}, geometry));
+            d.kernel(FILE, "max_pool2d_arg_max").launch(ClPooling.rows(ys), null, args(new Object[] {input, argMax}, geometry));
             Tensor result = d.allocate(xs);
-            d.kernel(FILE, "max_pool2d_backward").launch(rows(xs), null,
+            d.kernel(FILE, "max_pool2d_backward").launch(ClPooling.rows(xs), null,
                     args(new Object[] {gradOut, argMax, result}, geometry));
             return result;
         }
@@ -39,7 +39,7 @@ final class ClPoolingBackward {
                                     boolean countIncludePad) {
         Shape xs = GradShapes.pool2dBackward("avgPool2dBackward", gradOut, inputShape, p);
         Tensor result = d.allocate(xs);
-        d.kernel(FILE, "avg_pool2d_backward").launch(rows(xs), null,
+        d.kernel(FILE, "avg_pool2d_backward").launch(ClPooling.rows(xs), null,
                 args(new Object[] {gradOut, result}, geometry(xs, gradOut.shape(), p), countIncludePad ? 1 : 0));
         return result;
     }
@@ -47,18 +47,12 @@ final class ClPoolingBackward {
     static Tensor adaptiveAvgPool2dBackward(ClDevice d, Tensor gradOut, Shape inputShape) {
         Shape xs = GradShapes.adaptiveAvgPool2dBackward(gradOut, inputShape);
         Tensor result = d.allocate(xs);
-        d.kernel(FILE, "adaptive_avg_pool2d_backward").launch(rows(xs),
-                null, gradOut, result,
+        d.kernel(FILE, "adaptive_avg_pool2d_backward").launch(ClPooling.rows(xs), null, gradOut, result,
                 xs.dim(0) * xs.dim(1), xs.dim(2), xs.dim(3), gradOut.shape().dim(2), gradOut.shape().dim(3));
         return result;
     }
 
     /** One work item per pixel of an (N,C,H,W) tensor: (W, H, N*C). */
-    /** A 1-D grid with a work item per row of s (N,C,H,W): N*C*H. */
-    private static long[] rows(Shape s) {
-        return new long[] {(long) s.dim(0) * s.dim(1) * s.dim(2)};
-    }
-
     private static long[] grid(Shape s) {
         return new long[] {s.dim(3), s.dim(2), (long) s.dim(0) * s.dim(1)};
     }

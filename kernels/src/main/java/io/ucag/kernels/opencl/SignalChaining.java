@@ -1,6 +1,7 @@
 package io.ucag.kernels.opencl;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class SignalChaining {
         }
         try (Stream<String> lines = Files.lines(maps)) {
             return mentionsLibjsig(lines);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }

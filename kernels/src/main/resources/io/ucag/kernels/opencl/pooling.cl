@@ -2,7 +2,7 @@
 // semantics of PyTorch's F.max_pool2d / F.avg_pool2d / F.adaptive_avg_pool2d (dilation 1).
 //
 // Kernels (one work item per output element, global size (OW, OH, N*C), except max_pool2d: one work item per
-// output row, global size (OH, N*C) -- on PoCL's CPU devices a work item per element cost more in per-item
+// output row, global size (N*C*OH) -- on PoCL's CPU devices a work item per element cost more in per-item
 // overhead than the pooling itself, 3x more on ResNet-50's stem; no local size needed):
 //   max_pool2d           max over the window clipped to the image (padding acts as -inf); a NaN anywhere in
 //                        the window gives NaN. Uses fmax, so a tie of -0.0 and 0.0 may give either zero
@@ -22,11 +22,12 @@
 __kernel void max_pool2d(__global const float* in_g, __global float* out_g,
                          const int H, const int W, const int OH, const int OW, const int planes,
                          const int KH, const int KW, const int SH, const int SW, const int PH, const int PW) {
-    const int oy = get_global_id(0);
-    const int plane = get_global_id(1);
-    if (oy >= OH || plane >= planes) {
+    const int row = get_global_id(0); // plane * OH + oy
+    if (row >= planes * OH) {
         return;
     }
+    const int plane = row / OH;
+    const int oy = row - plane * OH;
     const int h0 = oy * SH - PH;
     const int hs = max(h0, 0);
     const int he = min(h0 + KH, H);

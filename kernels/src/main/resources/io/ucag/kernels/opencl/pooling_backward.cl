@@ -1,7 +1,8 @@
 // pooling_backward.cl -- gradients of max, average and adaptive average pooling (PyTorch's CPU semantics).
 //
-// Kernels (no local size; 3-D grids (W, H, N*C) over the named tensor's pixels, except those over rows, 1-D grids
-// of N*C*rows: a work item per pixel cost more in PoCL's per-item overhead than these kernels' work):
+// Kernels (no local size; 3-D grids (W, H, N*C) over the named tensor's pixels, or 1-D grids (N*C*rows) for those
+// over rows: a work item per pixel cost more in PoCL's per-item overhead than these kernels' work, and a 2-D grid
+// whose first axis is a short H makes small work groups):
 //   max_pool2d_arg_max           : over OUTPUT rows: the forward's arg-max of each window (offset h*W+w in
 //                                  its plane), found exactly as PyTorch's forward finds it.
 //   max_pool2d_backward          : over INPUT rows: sums, for each pixel, the gradient of every window whose
@@ -10,12 +11,11 @@
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
 //   avg_pool2d_backward          : over INPUT rows: sums gradient / divisor over the windows containing each
-//                                  pixel (also the scatter of a strided 1x1 convolution's input gradient).
-//   adaptive_avg_pool2d_backward : over INPUT rows (a 2-D grid whose first axis is a small H also cost PoCL
-//                                  more per work group): sums gradient / rows / cols over the bins containing
-//                                  each pixel.
-// No atomics, deterministic: gathering pixels visit their windows in row-major output order, the order in which
-// the Java reference scatters, so both backends add in the same order.
+//                                  pixel.
+//   adaptive_avg_pool2d_backward : over INPUT rows: sums gradient / rows / cols over the bins containing each
+//                                  pixel.
+// No atomics, deterministic: every pixel adds its windows in row-major output order, the order in which the Java
+// reference scatters, so both backends add in the same order.
 //
 // Layout: NCHW, input pixel (n,c,h,w) at ((n*C+c)*H+h)*W+w = (plane*H+h)*W+w; gradient (plane*OH+oh)*OW+ow.
 // Window (oh,ow) covers padded rows [oh*SH-PH, oh*SH-PH+KH) and the like for columns; padding holds no pixel.
@@ -167,7 +167,7 @@ __kernel void adaptive_avg_pool2d_backward(__global const float* grad_out_g, // 
     const int plane = row / H;
     const int h = row - plane * H;
     __global const float* g_g = grad_out_g + plane * OH * OW;
-    __global float* row_g = grad_in_g + (plane * H + h) * W;
+    __global float* row_g = grad_in_g + row * W;
     if (OH == 1 && OW == 1) { // global average pooling: the loop below would give every pixel this value
         const float share = g_g[0] / (float) H / (float) W;
         for (int w = 0; w < W; w++) {

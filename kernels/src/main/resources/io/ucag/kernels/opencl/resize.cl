@@ -2,9 +2,9 @@
 // last two axes.
 //
 // Kernels
-//   resize_taps  one work item per output row (a work item per pixel cost PoCL more in per-item overhead and
-//                index arithmetic than the interpolation; global size (planes * out_h)). The source pixels and weights of each output row and column
-//                come from host tables (io.ucag.runtime.java.ResizeTaps, shared with the Java backend, which
+//   resize_taps  one work item per output row, global size (planes * out_h) (a work item per pixel cost PoCL
+//                more in per-item overhead and index arithmetic than the interpolation). The source pixels and
+//                weights of each output row and column come from host tables (io.ucag.runtime.java.ResizeTaps, shared with the Java backend, which
 //                holds PyTorch's exact rule), so this kernel only gathers:
 //                  out[p][oy][ox] = sum_j row_weight[oy][j]
 //                                   * sum_i col_weight[ox][i] * in[p][row_index[oy][j]][col_index[ox][i]]
@@ -32,11 +32,17 @@ __kernel void resize_taps(const __global float* restrict in_g, __global float* r
     }
     __global float* out_row = out_g + (size_t)row * out_w;
     for (int ox = 0; ox < out_w; ox++) {
+        int col_p[TAPS];
+        float col_weight_p[TAPS];
+        for (int t = 0; t < TAPS; t++) {
+            col_p[t] = (int) col_index_g[ox * TAPS + t];
+            col_weight_p[t] = col_weight_g[ox * TAPS + t];
+        }
         float acc_p = 0.0f;
         for (int j = 0; j < TAPS; j++) {
             float line_p = 0.0f; // the width interpolation of source row j first, as the Java backend
             for (int t = 0; t < TAPS; t++) {
-                line_p += src_p[j][(int) col_index_g[ox * TAPS + t]] * col_weight_g[ox * TAPS + t];
+                line_p += src_p[j][col_p[t]] * col_weight_p[t];
             }
             acc_p += line_p * row_weight_p[j];
         }

@@ -1,9 +1,12 @@
 package io.ucag.kernels.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,16 +57,23 @@ class SignalChainingTest {
             });
             allocators[t].start();
         }
+        ClKernel last = null;
         try {
             long run = System.nanoTime();
             for (int i = 0; i < BUILDS; i++) {
-                device.kernel("elementwise.cl", "elementwise_relu", "-DUNCACHED_" + run + "_" + i + "=1");
+                last = device.kernel("elementwise.cl", "elementwise_relu", "-DUNCACHED_" + run + "_" + i + "=1");
             }
         } finally {
             running.set(false);
             for (Thread t : allocators) {
                 t.join();
             }
+        }
+        // and the last program built computes what it should
+        try (Tensor x = device.fromArray(Shape.of(4), new float[] {-1f, 2f, -3f, 4f});
+             Tensor y = device.allocate(Shape.of(4))) {
+            last.launch(new long[] {4}, null, x, y, 4);
+            assertArrayEquals(new float[] {0f, 2f, 0f, 4f}, y.toArray());
         }
     }
 

@@ -127,12 +127,10 @@ public final class RelevancePass {
         } else if (layer instanceof Layer.Residual r) {
             return residual(r, x, steps);
         } else if (layer instanceof Layer.Conv2d c) {
-            return affine(c.name(), List.of(c.name()), new AffineOp.Convolution(c.params()),
-                    model.parameter(c.name() + ".weight"), c.bias() ? model.parameter(c.name() + ".bias") : null,
-                    x, steps);
+            return conv(c, x, false, steps);
         } else if (layer instanceof Layer.Linear l) {
             return affine(l.name(), List.of(l.name()), new AffineOp.Dense(), model.parameter(l.name() + ".weight"),
-                    model.parameter(l.name() + ".bias"), x, steps);
+                    model.parameter(l.name() + ".bias"), x, false, steps);
         } else if (layer instanceof Layer.BatchNorm2d b) {
             return batchNorm(b, x, steps);
         }
@@ -183,9 +181,7 @@ public final class RelevancePass {
                 }
             } else if (child instanceof Layer.Conv2d c && i + 1 < children.size()
                     && children.get(i + 1) instanceof Layer.ReLU) {
-                current = affine(c.name(), List.of(c.name()), new AffineOp.Convolution(c.params()),
-                        model.parameter(c.name() + ".weight"), c.bias() ? model.parameter(c.name() + ".bias") : null,
-                        current, true, steps);
+                current = conv(c, current, true, steps);
                 reluInside(children.get(++i), steps);
             } else {
                 current = forward(child, current, steps);
@@ -221,6 +217,13 @@ public final class RelevancePass {
         return y;
     }
 
+    /** A convolution with no BatchNorm after it ({@code relu}: and the ReLU after it inside). */
+    private Tensor conv(Layer.Conv2d c, Tensor x, boolean relu, List<Step> steps) {
+        return affine(c.name(), List.of(c.name()), new AffineOp.Convolution(c.params()),
+                model.parameter(c.name() + ".weight"), c.bias() ? model.parameter(c.name() + ".bias") : null, x, relu,
+                steps);
+    }
+
     private Tensor foldedConv(Layer.Conv2d conv, Layer.BatchNorm2d bn, Tensor x, boolean relu, List<Step> steps) {
         Tensor[] folded = model.foldedConvolution(conv.name()).orElseThrow(() -> new IllegalStateException(
                 conv.name() + " is followed by " + bn.name() + " but the model holds no folded weights for it"));
@@ -232,11 +235,6 @@ public final class RelevancePass {
     private void reluInside(Layer relu, List<Step> steps) {
         steps.add(recording(List.of(relu.name()), r -> r));
         nonNegative = true;
-    }
-
-    private Tensor affine(String name, List<String> names, AffineOp op, Tensor weight, Tensor bias, Tensor x,
-                          List<Step> steps) {
-        return affine(name, names, op, weight, bias, x, false, steps);
     }
 
     /**

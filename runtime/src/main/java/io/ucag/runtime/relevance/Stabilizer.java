@@ -4,6 +4,7 @@ import io.ucag.runtime.Device;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
+import java.util.Arrays;
 
 /**
  * Sign-aware stabilisation of LRP denominators, as zennit's {@code stabilize}: {@code z + eps * sgn(z)} with
@@ -69,7 +70,7 @@ public final class Stabilizer {
             throw new IllegalArgumentException("LRP stabiliser epsilon must be finite and > 0 here, got " + eps);
         }
         float[] step = new float[outputs];
-        java.util.Arrays.fill(step, nonNegative ? eps : -eps);
+        Arrays.fill(step, nonNegative ? eps : -eps);
         Tensor steps = d.fromArray(Shape.of(outputs), step);
         return bias == null ? steps : d.add(bias, steps);
     }

@@ -78,6 +78,18 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(device, shape, b, false);
     }
 
+    /**
+     * A tensor computed from this one's contents, made by {@code make} on the first call for {@code key} and kept
+     * with this tensor's memory until it is freed (a model's clamped or transformed weights, made once instead of on
+     * every pass). Sound because a tensor's contents never change after it is made. The result is tracked like an
+     * op's result; {@code make}'s result is taken over (not to be closed by the caller).
+     */
+    public Tensor derived(String key, java.util.function.Supplier<Tensor> make) {
+        try (Tensor kept = buffer().derived(shape + " " + key, make)) {
+            return kept.reshape(kept.shape());
+        }
+    }
+
     /** Shorthand for {@code reshape(Shape.of(dims))}. */
     public Tensor reshape(int... dims) {
         return reshape(Shape.of(dims));

@@ -1,6 +1,7 @@
 package io.ucag.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -87,5 +88,35 @@ class TensorTest {
         assertThrows(IllegalStateException.class, outer::close);
         inner.close();
         outer.close();
+    }
+
+    @Test
+    void derivedTensorsAreMadeOnceAndFreedWithTheirSource() {
+        int[] made = {0};
+        Tensor source = DEVICE.fromArray(Shape.of(2, 2), new float[] {-1, 2, -3, 4});
+        java.util.function.Supplier<Tensor> positive = () -> {
+            made[0]++;
+            return DEVICE.relu(source);
+        };
+        Tensor first;
+        try (TensorScope scope = TensorScope.open()) {
+            first = source.derived("positive part", positive);
+            assertArrayEquals(new float[] {0, 2, 0, 4}, first.toArray());
+        }
+        assertTrue(first.isClosed(), "the handle is the scope's, like an op's result");
+        Tensor again = source.derived("positive part", positive);
+        assertArrayEquals(new float[] {0, 2, 0, 4}, again.toArray());
+        assertEquals(1, made[0], "made once, kept with the source");
+        Tensor other;
+        try (Tensor flat = source.reshape(4)) {
+            other = flat.derived("positive part", positive); // a view of another shape: its own entry
+        }
+        assertEquals(2, made[0]);
+        source.close();
+        assertFalse(again.isClosed(), "handles outlive the source's own handle");
+        assertArrayEquals(new float[] {0, 2, 0, 4}, again.toArray());
+        again.close();
+        other.close();
+        assertThrows(IllegalStateException.class, again::toArray);
     }
 }

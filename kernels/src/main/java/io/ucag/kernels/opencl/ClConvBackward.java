@@ -47,7 +47,7 @@ final class ClConvBackward {
         }
         GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
         Conv2dParams full = new Conv2dParams(1, 1, ws.dim(2) - 1 - p.padH(), ws.dim(3) - 1 - p.padW(), 1, 1);
-        try (Tensor flipped = ClConv.flipTranspose(d, weight)) {
+        try (Tensor flipped = weight.derived("flipped transpose", () -> ClConv.flipTranspose(d, weight))) {
             Tensor dense = ClConv.conv2d(d, gradOut, flipped, null, full);
             if (p.strideH() == 1 && p.strideW() == 1) {
                 return dense;

@@ -125,7 +125,7 @@ final class ClWinograd {
         Shape ws = weight.shape();
         int o = ws.dim(0);
         int c = ws.dim(1);
-        return ((ClBuffer) weight.buffer()).derived("winograd F(4x4,3x3) " + ws, () -> {
+        return weight.derived("winograd F(4x4,3x3)", () -> {
             Tensor u = d.allocate(Shape.of(POINTS * o, c, 1, 1));
             d.kernel(FILE, "winograd_filter").launch(transformGlobal(c, o), TRANSFORM_GROUP, weight, u, o, c);
             return u;

@@ -159,6 +159,53 @@ class ClConvTest {
         }
     }
 
+    /**
+     * Planes that are not whole vectors (33x33 = 1089 floats) and channel counts that allow it take conv2d's aligned
+     * stores: tiles of channels o, o + step, ... and pixel tiles shifted per plane. Every tile size, with the fused
+     * epilogue (the residual is read at the shifted places too), 1x1 at stride 1 and 2.
+     */
+    @Test
+    void conv2dAlignedStoresMatchNaiveReference() {
+        int[][] cases = { // n, c, h, w, stride, expected channel step for TILE_PX 16
+            {2, 5, 33, 33, 1, 16}, // 1089 = 1 mod 16
+            {1, 3, 34, 33, 1, 8},  // 1122 = 2 mod 16
+            {2, 4, 65, 65, 2, 16}, // 1x1 stride 2 onto 33x33, staged with cols == OW
+        };
+        ClDevice cl = OpenClTestSupport.device();
+        for (ConvKernelParams tiles : TILES) {
+            for (int[] s : cases) {
+                Conv2dParams p = Conv2dParams.of(s[4], 0);
+                Shape xs = Shape.of(s[0], s[1], s[2], s[3]);
+                Shape ws = Shape.of(256, s[1], 1, 1);
+                Random rnd = new Random(s[2] * 31L + s[4]);
+                float[] x = OpenClTestSupport.random(rnd, xs);
+                float[] w = OpenClTestSupport.random(rnd, ws);
+                float[] b = OpenClTestSupport.random(rnd, Shape.of(256));
+                Reference conv = naiveConv(xs, x, ws, w, b, p);
+                if (tiles.tilePx() == 16) {
+                    Shape ys = conv.shape;
+                    assertEquals(s[5], ClConv.alignedChannelStep(ys, ys.dim(3), tiles), "step for " + ys);
+                }
+                float[] r = OpenClTestSupport.random(rnd, conv.shape);
+                double[] sum = conv.sum.clone();
+                double[] abs = conv.absSum.clone();
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] = Math.max(0, sum[i] + r[i]);
+                    abs[i] += Math.abs(r[i]);
+                }
+                try (TensorScope scope = TensorScope.open()) {
+                    Tensor xc = cl.fromArray(xs, x);
+                    Tensor wc = cl.fromArray(ws, w);
+                    Tensor bc = cl.fromArray(Shape.of(256), b);
+                    String what = "x " + xs + " stride " + s[4] + " tiles " + tiles;
+                    conv.assertMatches("conv2d " + what, ClConv.conv2d(cl, xc, wc, bc, p, tiles).toArray());
+                    new Reference(conv.shape, sum, abs).assertMatches("conv2dFused " + what, ClConv.conv2d(cl, xc,
+                            wc, bc, p, cl.fromArray(conv.shape, r), true, tiles).toArray());
+                }
+            }
+        }
+    }
+
     /** The Java backend as a second oracle, on the device's tuned tiles. */
     @Test
     void conv2dAndLinearMatchJavaDevice() {

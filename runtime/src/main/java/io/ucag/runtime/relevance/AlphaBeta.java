@@ -49,16 +49,17 @@ public final class AlphaBeta implements Rule {
             boolean nonNegative = layer.nonNegativeInput(); // then x+ = x and the x- terms vanish
             Tensor inputPos = nonNegative ? input : Parts.positive(d, input);
             Tensor inputNeg = nonNegative ? null : Parts.negative(d, input);
-            Tensor weightPos = Parts.positive(d, layer.weight());
-            Tensor weightNeg = inputNeg != null || beta != 0 ? Parts.negative(d, layer.weight()) : null;
-            Tensor result = share(d, layer, inputPos, inputNeg, weightPos, weightNeg, Parts.positive(d, layer.bias()),
+            Tensor weightPos = Parts.positiveParameter(d, layer.weight());
+            Tensor weightNeg = inputNeg != null || beta != 0 ? Parts.negativeParameter(d, layer.weight()) : null;
+            Tensor result = share(d, layer, inputPos, inputNeg, weightPos, weightNeg,
+                    Parts.positiveParameter(d, layer.bias()),
                     relevance, Sign.POSITIVE);
             if (alpha != 1) {
                 result = d.scale(result, alpha);
             }
             if (beta != 0) {
                 Tensor negativeShare = share(d, layer, inputPos, inputNeg, weightNeg, weightPos,
-                        Parts.negative(d, layer.bias()), relevance, Sign.NEGATIVE);
+                        Parts.negativeParameter(d, layer.bias()), relevance, Sign.NEGATIVE);
                 result = d.add(result, d.scale(negativeShare, -beta));
             }
             return scope.keep(result);

@@ -37,10 +37,10 @@ public final class Gamma implements Rule {
         try (TensorScope scope = TensorScope.open()) {
             Tensor w = layer.weight();
             Tensor b = layer.bias();
-            Tensor weightUp = Parts.plusScaled(d, w, gamma, Parts.positive(d, w));   // w + gamma w+
-            Tensor weightDown = Parts.plusScaled(d, w, gamma, Parts.negative(d, w)); // w + gamma w-
-            Tensor biasUp = b == null ? null : Parts.plusScaled(d, b, gamma, Parts.positive(d, b));
-            Tensor biasDown = b == null ? null : Parts.plusScaled(d, b, gamma, Parts.negative(d, b));
+            Tensor weightUp = up(d, w);
+            Tensor weightDown = down(d, w);
+            Tensor biasUp = b == null ? null : up(d, b);
+            Tensor biasDown = b == null ? null : down(d, b);
             Tensor z = layer.op().apply(d, input, w, b);
             Tensor positiveOutputs = d.sign(d.relu(z));              // 1 where z > 0
             Tensor negativeOutputs = d.sign(d.relu(d.scale(z, -1f))); // 1 where z < 0
@@ -52,5 +52,17 @@ public final class Gamma implements Rule {
                     d.mul(relevance, negativeOutputs), AlphaBeta.Sign.ANY);
             return scope.keep(d.add(up, down));
         }
+    }
+
+    /** {@code t + gamma t+} of a weight or bias, kept with it ({@link Tensor#derived}). */
+    private Tensor up(Device d, Tensor t) {
+        return t.derived("plus " + gamma + " positive part",
+                () -> Parts.plusScaled(d, t, gamma, Parts.positiveParameter(d, t)));
+    }
+
+    /** {@code t + gamma t-} of a weight or bias, kept with it. */
+    private Tensor down(Device d, Tensor t) {
+        return t.derived("plus " + gamma + " negative part",
+                () -> Parts.plusScaled(d, t, gamma, Parts.negativeParameter(d, t)));
     }
 }

@@ -18,6 +18,19 @@ final class Parts {
         return t == null ? null : d.clamp(t, Float.NEGATIVE_INFINITY, 0f);
     }
 
+    /**
+     * {@link #positive} of a layer's weight or bias, made once and kept with it ({@link Tensor#derived}): a model's
+     * parameters outlive the passes that ask for their parts again.
+     */
+    static Tensor positiveParameter(Device d, Tensor t) {
+        return t == null ? null : t.derived("positive part", () -> positive(d, t));
+    }
+
+    /** {@link #negative} of a layer's weight or bias, kept like {@link #positiveParameter}. */
+    static Tensor negativeParameter(Device d, Tensor t) {
+        return t == null ? null : t.derived("negative part", () -> negative(d, t));
+    }
+
     /** {@code t + gamma * part}; null stays null. */
     static Tensor plusScaled(Device d, Tensor t, float gamma, Tensor part) {
         return t == null ? null : d.add(t, d.scale(part, gamma));

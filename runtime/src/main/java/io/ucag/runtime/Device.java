@@ -72,6 +72,18 @@ public interface Device extends AutoCloseable {
         return y;
     }
 
+    /**
+     * {@code numerator / conv2d(x, weight, bias)}, numerator of the output's shape: an LRP rule's quotient
+     * {@code s = R / z}. Devices that can divide in the convolution's store save a pass over z; this default runs the
+     * two ops. Either way the same floats: the division reads the convolution as stored.
+     */
+    default Tensor conv2dDivide(Tensor numerator, Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        OpShapes.conv2dOperand("conv2dDivide", "numerator", x, weight, bias, params, numerator);
+        try (Tensor z = conv2d(x, weight, bias, params)) {
+            return div(numerator, z);
+        }
+    }
+
     /** {@code F.linear}: x (N,K), weight (M,K), bias (M) or null -> (N,M) = x W^T + b. */
     Tensor linear(Tensor x, Tensor weight, Tensor bias);
 
@@ -170,6 +182,17 @@ public interface Device extends AutoCloseable {
      * with weight (O,C,kh,kw), giving {@code inputShape} (N,C,H,W). Input pixels no window touched get 0.
      */
     Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params);
+
+    /**
+     * {@code factor * conv2dBackwardInput(gradOut, weight, factor.shape(), params)}: an LRP rule's product
+     * {@code x * f^T(s)}. Devices that can multiply in the store save a pass; this default runs the two ops (the
+     * same floats either way).
+     */
+    default Tensor conv2dBackwardInputTimes(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params) {
+        try (Tensor transposed = conv2dBackwardInput(gradOut, weight, factor.shape(), params)) {
+            return mul(factor, transposed);
+        }
+    }
 
     /**
      * Gradient of {@link #conv2d} with respect to its weight: (O,C,kh,kw), summed over the batch, from

@@ -35,9 +35,15 @@ public final class OpShapes {
 
     /** {@link Device#conv2dFused}: conv2d's checks, and a residual (if any) of exactly the output's shape. */
     public static Shape conv2dFused(Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual) {
+        return conv2dOperand("conv2dFused", "residual", x, weight, bias, p, residual);
+    }
+
+    /** A convolution's output shape, checking that {@code operand} (named {@code name}; may be null) has it. */
+    public static Shape conv2dOperand(String op, String name, Tensor x, Tensor weight, Tensor bias, Conv2dParams p,
+                                      Tensor operand) {
         Shape ys = conv2d(x, weight, bias, p);
-        if (residual != null && !residual.shape().equals(ys)) {
-            throw error("conv2dFused", "residual " + residual.shape() + " must have the output's shape " + ys
+        if (operand != null && !operand.shape().equals(ys)) {
+            throw error(op, name + " " + operand.shape() + " must have the output's shape " + ys
                     + " (input " + x.shape() + ", weight " + weight.shape() + ")");
         }
         return ys;

@@ -44,15 +44,19 @@ final class ClConv {
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
                          boolean relu, ConvKernelParams kp) {
+        return conv2d(d, x, weight, p, new Epilogue(bias, residual, relu), kp);
+    }
+
+    /** conv2d(x, weight, e.bias) with the epilogue {@code e} applied in the store. */
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, Epilogue e, ConvKernelParams kp) {
         if (ClWinograd.applies(x.shape(), weight.shape(), p, kp)) {
-            return ClWinograd.conv2d(d, x, weight, bias, p, residual, relu, kp);
+            return ClWinograd.conv2d(d, x, weight, p, e, kp);
         }
-        Shape ys = OpShapes.conv2d(x, weight, bias, p);
+        Shape ys = OpShapes.conv2d(x, weight, e.bias(), p);
         Shape xs = x.shape();
         int planes = xs.dim(0) * xs.dim(1);
         ConvStaging s = ConvStaging.of(xs, weight.shape(), p, kp.tilePx());
         Tensor y = d.allocate(ys);
-        Epilogue e = new Epilogue(bias, residual, relu);
         if (s.direct()) {
             runConv(d, kp, x, weight, e, y, s);
             return y;
@@ -68,10 +72,32 @@ final class ClConv {
         return y;
     }
 
-    /** What conv.cl's conv2d adds to each output before storing it (its EPILOGUE_* bits). */
-    record Epilogue(Tensor bias, Tensor residual, boolean relu) {
+    /**
+     * What conv.cl's conv2d (and winograd.cl's output transform) does to each output before storing it, its
+     * EPILOGUE_* bits: + bias, then the output combined with {@code operand} (of the output's shape; null for
+     * none), then ReLU.
+     */
+    record Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu) {
+        /** How the output v meets the operand r. */
+        enum Combine {
+            ADD(2),      // v + r: a residual block's shortcut
+            DIVIDE(8),   // r / v: an LRP quotient R / z
+            MULTIPLY(16); // r * v: an LRP product x * f^T(s)
+
+            final int bit;
+
+            Combine(int bit) {
+                this.bit = bit;
+            }
+        }
+
+        /** relu?(. + bias + residual); residual may be null. */
+        Epilogue(Tensor bias, Tensor residual, boolean relu) {
+            this(bias, residual, Combine.ADD, relu);
+        }
+
         int bits() {
-            return (bias != null ? 1 : 0) | (residual != null ? 2 : 0) | (relu ? 4 : 0);
+            return (bias != null ? 1 : 0) | (operand != null ? combine.bit : 0) | (relu ? 4 : 0);
         }
     }
 
@@ -95,7 +121,7 @@ final class ClConv {
                     ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()) + (step > 1 ? 1 : 0), ys.dim(0));
             boolean pointwise = taps == 1 && s.tapOffsets()[0] == 0;
             d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global, kp.local(global.length), xs, weight,
-                    e.bias() != null ? e.bias() : weight, tapOffsets, e.residual() != null ? e.residual() : y, y,
+                    e.bias() != null ? e.bias() : weight, tapOffsets, e.operand() != null ? e.operand() : y, y,
                     weight.shape().dim(1), ys.dim(1), taps, s.channelStride(), s.cols(), ys.dim(2), ys.dim(3),
                     e.bits(), weightStride, step);
         }

@@ -36,25 +36,53 @@ final class ClConvBackward {
      */
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
+        return conv2dBackwardInputTimes(d, null, gradOut, weight, inputShape, p);
+    }
+
+    /**
+     * factor * conv2dBackwardInput(gradOut, weight, factor's shape): where the input gradient is a forward
+     * convolution (stride 1) the product runs in its store, elsewhere as a second op.
+     */
+    static Tensor conv2dBackwardInputTimes(ClDevice d, Tensor factor, Tensor gradOut, Tensor weight,
+                                           Conv2dParams p) {
+        return conv2dBackwardInputTimes(d, factor, gradOut, weight, factor.shape(), p);
+    }
+
+    /** The input gradient, times {@code factor} (of {@code inputShape}) unless it is null. */
+    private static Tensor conv2dBackwardInputTimes(ClDevice d, Tensor factor, Tensor gradOut, Tensor weight,
+                                                   Shape inputShape, Conv2dParams p) {
         Shape ws = weight.shape();
         boolean undilated = p.dilationH() == 1 && p.dilationW() == 1;
         boolean strideOne = p.strideH() == 1 && p.strideW() == 1 && p.padH() <= ws.dim(2) - 1
                 && p.padW() <= ws.dim(3) - 1;
         boolean pointwise = ws.dim(2) == 1 && ws.dim(3) == 1 && p.padH() == 0 && p.padW() == 0;
         if (!undilated || !(strideOne || pointwise)) {
-            return conv2dBackwardInput(d, gradOut, weight, inputShape, p,
-                    ConvBackwardKernelParams.forDevice(d.info()));
+            return times(d, factor, conv2dBackwardInput(d, gradOut, weight, inputShape, p,
+                    ConvBackwardKernelParams.forDevice(d.info())));
         }
         GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
         Conv2dParams full = new Conv2dParams(1, 1, ws.dim(2) - 1 - p.padH(), ws.dim(3) - 1 - p.padW(), 1, 1);
+        boolean dense = p.strideH() == 1 && p.strideW() == 1;
+        ClConv.Epilogue e = new ClConv.Epilogue(null, dense ? factor : null, ClConv.Epilogue.Combine.MULTIPLY,
+                false);
         try (Tensor flipped = weight.derived("flipped transpose", () -> ClConv.flipTranspose(d, weight))) {
-            Tensor dense = ClConv.conv2d(d, gradOut, flipped, null, full);
-            if (p.strideH() == 1 && p.strideW() == 1) {
-                return dense;
+            Tensor gathered = ClConv.conv2d(d, gradOut, flipped, full, e, ConvKernelParams.forDevice(d.info()));
+            if (dense) {
+                return gathered;
             }
-            try (dense) {
-                return strideScatter(d, dense, inputShape, p);
+            try (gathered) {
+                return times(d, factor, strideScatter(d, gathered, inputShape, p));
             }
+        }
+    }
+
+    /** factor * t (t taken over), or t itself for a null factor. */
+    private static Tensor times(ClDevice d, Tensor factor, Tensor t) {
+        if (factor == null) {
+            return t;
+        }
+        try (t) {
+            return d.mul(factor, t);
         }
     }
 

@@ -197,6 +197,15 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor conv2dDivide(Tensor numerator, Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dDivide", this, numerator, x, weight, bias);
+        OpShapes.conv2dOperand("conv2dDivide", "numerator", x, weight, bias, params, numerator);
+        return ClConv.conv2d(this, x, weight, params,
+                new ClConv.Epilogue(bias, numerator, ClConv.Epilogue.Combine.DIVIDE, false),
+                ConvKernelParams.forDevice(info));
+    }
+
+    @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         OpShapes.requireSameDevice("linear", this, x, weight, bias);
         return ClConv.linear(this, x, weight, bias);
@@ -326,6 +335,12 @@ public final class ClDevice implements Device {
     public Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, Shape inputShape, Conv2dParams params) {
         OpShapes.requireSameDevice("conv2dBackwardInput", this, gradOut, weight);
         return ClConvBackward.conv2dBackwardInput(this, gradOut, weight, inputShape, params);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInputTimes(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params) {
+        OpShapes.requireSameDevice("conv2dBackwardInputTimes", this, factor, gradOut, weight);
+        return ClConvBackward.conv2dBackwardInputTimes(this, factor, gradOut, weight, params);
     }
 
     @Override

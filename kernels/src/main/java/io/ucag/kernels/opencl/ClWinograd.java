@@ -28,9 +28,10 @@ final class ClWinograd {
     static final int POINTS = 36;
     /**
      * Fewer input channels than this and the GEMMs' short reductions and the transforms cost more than they save
-     * (ConvTuning, batch 12, Zen 4 PoCL: 64 channels at 81x81 30.8 -> 35.8 ms; 128 at 28x28 15.0 -> 9.4 ms).
+     * (batch 12, Zen 4 PoCL: 128 at 28x28 15.0 -> 9.4 ms; 64 channels at 81x81 once 30.8 -> 35.8 ms, since the
+     * transforms were unrolled 30.5 -> 25.8-26.7 ms, UCAG-GradCAM 3.49 -> 3.40 s over three alternating runs).
      */
-    static final int MIN_CHANNELS = 128;
+    static final int MIN_CHANNELS = 64;
     /** Largest transformed input or output (bytes) in one pass; larger batches run a few images at a time. */
     static final long MAX_TRANSFORMED_BYTES = 256L << 20;
 
@@ -73,15 +74,27 @@ final class ClWinograd {
     /** relu?(conv2d(x, weight, bias) + residual) for a shape {@link #applies} accepts. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
                          boolean relu, ConvKernelParams kp) {
-        return conv2d(d, x, weight, bias, p, residual, relu, kp, MAX_TRANSFORMED_BYTES);
+        return conv2d(d, x, weight, p, new ClConv.Epilogue(bias, residual, relu), kp, MAX_TRANSFORMED_BYTES);
+    }
+
+    /** conv2d(x, weight, e.bias) with the epilogue {@code e}, for a shape {@link #applies} accepts. */
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e,
+                         ConvKernelParams kp) {
+        return conv2d(d, x, weight, p, e, kp, MAX_TRANSFORMED_BYTES);
     }
 
     /** The same with the transformed tensors of one pass kept under {@code maxBytes} (tests use small ones). */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
                          boolean relu, ConvKernelParams kp, long maxBytes) {
+        return conv2d(d, x, weight, p, new ClConv.Epilogue(bias, residual, relu), kp, maxBytes);
+    }
+
+    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e,
+                         ConvKernelParams kp, long maxBytes) {
+        Tensor bias = e.bias();
         Shape ys = OpShapes.conv2d(x, weight, bias, p);
-        if (residual != null) {
-            OpShapes.conv2dFused(x, weight, bias, p, residual);
+        if (e.operand() != null) {
+            OpShapes.conv2dFused(x, weight, bias, p, e.operand());
         }
         int n = ys.dim(0);
         int o = ys.dim(1);
@@ -94,7 +107,6 @@ final class ClWinograd {
                     + kp.tilePx() + " output tiles of 4x4, got x " + x.shape() + " w " + weight.shape() + " " + p);
         }
         int passes = passes(n, Math.max(c, o), th * tw, kp.tilePx(), maxBytes);
-        ClConv.Epilogue e = new ClConv.Epilogue(bias, residual, relu);
         Tensor y = d.allocate(ys);
         // released right after queuing: OpenCL keeps the memory until the kernels using it have run
         try (Tensor u = transformedFilter(d, weight)) {
@@ -109,7 +121,7 @@ final class ClWinograd {
                     ClConv.runConv(d, kp, v, u, new ClConv.Epilogue(null, null, false), m,
                             new ConvStaging(true, t, 1, 1, t, new int[] {0}), o * c);
                     d.kernel(FILE, "winograd_output").launch(transformGlobal(t, o), TRANSFORM_GROUP, m,
-                            bias != null ? bias : m, residual != null ? residual : m, y, o, ys.dim(2), ys.dim(3),
+                            bias != null ? bias : m, e.operand() != null ? e.operand() : m, y, o, ys.dim(2), ys.dim(3),
                             th, tw, n0, nb, e.bits());
                 }
             }

@@ -19,7 +19,7 @@
 //                 For 1x1 stride-1 unpadded convs with OH*OW >= TILE_PX, x itself is the staged input (COLS = W,
 //                 PLANE = H*W, one phase).
 //   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q]
-//                 (+ b[o]) (+ r[n, o, oy, ox]) (ReLU), summed in (c, ky, kx) order, the epilogue in brackets
+//                 (+ b[o]) (+ r[n, o, oy, ox]) (ReLU) (r / ., r * .), summed in (c, ky, kx) order, the epilogue in brackets
 //                 chosen by the bits of `epilogue` (EPILOGUE_*); taps_g holds each tap's offset within one channel's
 //                 staged block (phase*PLANE + row offset*COLS + column offset). Weights are read in place: each
 //                 of the TILE_OC filters is one sequential stream, which was faster than a per-call repacking
@@ -68,6 +68,8 @@
 #define EPILOGUE_BIAS 1     // + b[o]
 #define EPILOGUE_RESIDUAL 2 // + r at the output's own index (r has y's shape): a residual block's addition
 #define EPILOGUE_RELU 4     // max(0, .)
+#define EPILOGUE_DIVIDE 8   // r / . instead of + r: an LRP rule's quotient R / z (without RESIDUAL and RELU)
+#define EPILOGUE_MULTIPLY 16 // r * . instead of + r: an LRP rule's product x * f^T(s) (likewise)
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -217,6 +219,12 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                 if (epilogue & EPILOGUE_RELU) {
                     v = fmax(v, (pixelV)(0.0f));
                 }
+                if (epilogue & EPILOGUE_DIVIDE) {
+                    v = vloadPx(0, r_plane + oy0 * OW + ox0) / v;
+                }
+                if (epilogue & EPILOGUE_MULTIPLY) {
+                    v = vloadPx(0, r_plane + oy0 * OW + ox0) * v;
+                }
                 vstorePx(v, 0, y_plane + oy0 * OW + ox0);
             } else {
                 float lanes_p[TILE_PX];
@@ -229,6 +237,12 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                         }
                         if (epilogue & EPILOGUE_RELU) {
                             value = fmax(value, 0.0f);
+                        }
+                        if (epilogue & EPILOGUE_DIVIDE) {
+                            value = r_plane[dst_p[t]] / value;
+                        }
+                        if (epilogue & EPILOGUE_MULTIPLY) {
+                            value = r_plane[dst_p[t]] * value;
                         }
                         y_plane[dst_p[t]] = value;
                     }

@@ -15,7 +15,7 @@
 //                    image n0 + n. Work item: one row of TW tiles of one channel of one image.
 //                    Global size (TH, C, NB).
 //   winograd_output  y (N, O, OH, OW) for images n0 .. n0+NB-1 from M (36, O, T): the tile A^T m A, then conv.cl's
-//                    epilogue (+ b[o], + r at y's index, ReLU; bits of `epilogue` as there), stored where it lies
+//                    epilogue (+ b[o], + r at y's index, ReLU, r / ., r * .; bits of `epilogue` as there), stored where it lies
 //                    inside OH x OW. Work item: one row of TW tiles of one output channel of one image.
 //                    Global size (TH, O, NB).
 // TH = ceil(OH / 4), TW = ceil(OW / 4). Layouts: NCHW as in conv.cl; U, V, M row-major as written.
@@ -29,6 +29,8 @@
 #define EPILOGUE_BIAS 1     // + b[o]
 #define EPILOGUE_RESIDUAL 2 // + r at the output's own index
 #define EPILOGUE_RELU 4     // max(0, .)
+#define EPILOGUE_DIVIDE 8   // r / . instead of + r
+#define EPILOGUE_MULTIPLY 16 // r * . instead of + r
 
 // The three 1-D transforms, each applied to the columns of a tile and then to the rows of the result:
 // out (6) = G in (3), the filter's
@@ -166,6 +168,12 @@ __kernel void winograd_output(__global const float* m_g, __global const float* b
                 }
                 if (epilogue & EPILOGUE_RELU) {
                     value = fmax(value, 0.0f);
+                }
+                if (epilogue & EPILOGUE_DIVIDE) {
+                    value = r_g[at + j] / value;
+                }
+                if (epilogue & EPILOGUE_MULTIPLY) {
+                    value = r_g[at + j] * value;
                 }
                 y_g[at + j] = value;
             }

@@ -344,7 +344,7 @@ class ClConvTest {
         ConvKernelParams zen4 = ConvKernelParams.forDevice(
                 new ClDeviceInfo("p", "pthread-skylake-avx512-AMD EPYC", 0, 1, 1, 1, 1));
         assertEquals(16, zen4.tilePx());
-        assertArrayEquals(new long[] {1, 1}, zen4.local(2));
+        assertArrayEquals(new long[] {4, 1}, zen4.local(2));
         assertArrayEquals(new long[] {3, 1}, new ConvKernelParams(8, 8, 4, 2, 8, 8, 3).local(2));
         assertArrayEquals(new long[] {8, 5, 2}, new ConvKernelParams(8, 8, 4, 2, 8, 8, 4).global(5, 5, 2));
         assertEquals(null, new ConvKernelParams(8, 8, 4, 2, 8, 8, 0).local(3));

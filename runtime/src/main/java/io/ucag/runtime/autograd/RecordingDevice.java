@@ -74,6 +74,18 @@ public final class RecordingDevice implements Device {
     }
 
     @Override
+    public Tensor conv2dDivide(Tensor numerator, Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
+        return tape.isRecording(numerator, x, weight, bias) ? Device.super.conv2dDivide(numerator, x, weight, bias,
+                params) : base.conv2dDivide(numerator, x, weight, bias, params);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInputTimes(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params) {
+        return tape.isRecording(factor, gradOut, weight) ? Device.super.conv2dBackwardInputTimes(factor, gradOut,
+                weight, params) : base.conv2dBackwardInputTimes(factor, gradOut, weight, params);
+    }
+
+    @Override
     public Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         Tensor y = base.linear(x, weight, bias);
         if (tape.isRecording(x, weight, bias)) {

@@ -17,6 +17,20 @@ public sealed interface AffineOp {
     /** {@code f^T(s; weight)}: the transposed map of {@code s} (output shape) back to {@code inputShape}. */
     Tensor transpose(Device d, Tensor s, Tensor weight, Shape inputShape);
 
+    /** {@code numerator / (f(x; weight) + bias)}: a rule's quotient {@code s = R / z}, fused where the device can. */
+    default Tensor quotient(Device d, Tensor numerator, Tensor x, Tensor weight, Tensor bias) {
+        try (Tensor z = apply(d, x, weight, bias)) {
+            return d.div(numerator, z);
+        }
+    }
+
+    /** {@code factor * f^T(s; weight)} back to factor's shape: a rule's {@code x * c}, fused where the device can. */
+    default Tensor transposeTimes(Device d, Tensor factor, Tensor s, Tensor weight) {
+        try (Tensor c = transpose(d, s, weight, factor.shape())) {
+            return d.mul(factor, c);
+        }
+    }
+
     /** {@code F.conv2d}: x (N,C,H,W), weight (O,C,kh,kw), bias (O). */
     record Convolution(Conv2dParams params) implements AffineOp {
         @Override
@@ -28,6 +42,16 @@ public sealed interface AffineOp {
         @Override
         public Tensor transpose(Device d, Tensor s, Tensor weight, Shape inputShape) {
             return d.conv2dBackwardInput(s, weight, inputShape, params);
+        }
+
+        @Override
+        public Tensor quotient(Device d, Tensor numerator, Tensor x, Tensor weight, Tensor bias) {
+            return d.conv2dDivide(numerator, x, weight, bias, params);
+        }
+
+        @Override
+        public Tensor transposeTimes(Device d, Tensor factor, Tensor s, Tensor weight) {
+            return d.conv2dBackwardInputTimes(factor, s, weight, params);
         }
     }
 

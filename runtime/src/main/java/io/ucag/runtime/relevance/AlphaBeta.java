@@ -79,15 +79,21 @@ public final class AlphaBeta implements Rule {
         AffineOp op = layer.op();
         float eps = Stabilizer.DEFAULT_EPSILON;
         // a known sign: the stabiliser's step rides in the bias (Stabilizer.biasWithStep), one pass over z fewer
-        Tensor z = op.apply(d, inputPos, first, sign == Sign.ANY ? bias
-                : Stabilizer.biasWithStep(d, bias, first.shape().dim(0), eps, sign == Sign.POSITIVE));
-        if (inputNeg != null) {
-            z = d.add(z, op.apply(d, inputNeg, second, null));
+        Tensor stabilizedBias = sign == Sign.ANY ? bias
+                : Stabilizer.biasWithStep(d, bias, first.shape().dim(0), eps, sign == Sign.POSITIVE);
+        Tensor s;
+        if (inputNeg == null && sign != Sign.ANY) { // s = R / z in the map's store where the device can
+            s = op.quotient(d, relevance, inputPos, first, stabilizedBias);
+        } else {
+            Tensor z = op.apply(d, inputPos, first, stabilizedBias);
+            if (inputNeg != null) {
+                z = d.add(z, op.apply(d, inputNeg, second, null));
+            }
+            s = sign == Sign.ANY ? Stabilizer.divide(d, relevance, z, eps) : d.div(relevance, z);
         }
-        Tensor s = sign == Sign.ANY ? Stabilizer.divide(d, relevance, z, eps) : d.div(relevance, z);
-        Tensor r = d.mul(inputPos, op.transpose(d, s, first, inputPos.shape()));
+        Tensor r = op.transposeTimes(d, inputPos, s, first);
         if (inputNeg != null) {
-            r = d.add(r, d.mul(inputNeg, op.transpose(d, s, second, inputNeg.shape())));
+            r = d.add(r, op.transposeTimes(d, inputNeg, s, second));
         }
         return r;
     }

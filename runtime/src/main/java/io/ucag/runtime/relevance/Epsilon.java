@@ -40,8 +40,7 @@ public final class Epsilon implements Rule {
         try (TensorScope scope = TensorScope.open()) {
             Tensor z = layer.op().apply(d, input, layer.weight(), layer.bias());
             Tensor s = Stabilizer.divide(d, relevance, z, epsilon);
-            Tensor c = layer.op().transpose(d, s, layer.weight(), input.shape());
-            return scope.keep(d.mul(input, c));
+            return scope.keep(layer.op().transposeTimes(d, input, s, layer.weight()));
         }
     }
 }

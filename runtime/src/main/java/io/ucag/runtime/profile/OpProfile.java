@@ -75,9 +75,17 @@ public final class OpProfile {
                 Shape w = ((Tensor) args[1]).shape();
                 yield 2.0 * result.shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
             }
+            case "conv2dDivide" -> { // (numerator, x, weight, ...): out x C*kh*kw
+                Shape w = ((Tensor) args[2]).shape();
+                yield 2.0 * result.shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
+            }
             case "conv2dBackwardInput" -> { // gradOut (N,O,Ho,Wo) x C*kh*kw
                 Shape w = ((Tensor) args[1]).shape();
                 yield 2.0 * ((Tensor) args[0]).shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
+            }
+            case "conv2dBackwardInputTimes" -> { // (factor, gradOut, weight, ...): gradOut x C*kh*kw
+                Shape w = ((Tensor) args[2]).shape();
+                yield 2.0 * ((Tensor) args[1]).shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
             }
             case "conv2dBackwardWeight" -> // gradOut (N,O,Ho,Wo) x C*kh*kw = result (O,C,kh,kw) x N*Ho*Wo
                 2.0 * result.shape().numel() * ((Tensor) args[0]).shape().size(2, 4)

@@ -28,6 +28,8 @@ class OpProfileTest {
              Tensor y2 = p.conv2d(x, w, null, Conv2dParams.of(2, 0));
              Tensor gx = p.conv2dBackwardInput(y, w, x.shape(), Conv2dParams.of(1, 1));
              Tensor gw = p.conv2dBackwardWeight(y, x, 3, 3, Conv2dParams.of(1, 1));
+             Tensor quotient = p.conv2dDivide(y, x, w, null, Conv2dParams.of(1, 1));
+             Tensor product = p.conv2dBackwardInputTimes(x, y, w, Conv2dParams.of(1, 1));
              Tensor a = p.fromArray(Shape.of(3, 6), new float[18]);
              Tensor b = p.fromArray(Shape.of(3, 5), new float[15]);
              Tensor ab = p.matmul(a, b, true, false);
@@ -41,6 +43,8 @@ class OpProfileTest {
             assertEquals((200 + 32) * 27 * 2.0, byOp.get("conv2d").flops());
             assertEquals(200 * 27 * 2.0, byOp.get("conv2dBackwardInput").flops());
             assertEquals(200 * 27 * 2.0, byOp.get("conv2dBackwardWeight").flops());
+            assertEquals(200 * 27 * 2.0, byOp.get("conv2dDivide").flops());
+            assertEquals(200 * 27 * 2.0, byOp.get("conv2dBackwardInputTimes").flops());
             assertEquals(6 * 5 * 3 * 2.0, byOp.get("matmul").flops()); // K = 3 rows of the transposed a
             assertEquals(0.0, byOp.get("relu").flops());
             assertEquals(List.of(), profile.entries().stream().filter(e -> e.seconds() < 0).toList());

@@ -20,16 +20,20 @@ final class ClResampling {
         int w = x.shape().dim(-1);
         ResizeTaps rows = ResizeTaps.of(mode, h, outH);
         ResizeTaps cols = ResizeTaps.of(mode, w, outW);
-        Tensor out = d.allocate(outShape);
-        int outRows = outShape.numel() / outW;
+        int planes = outShape.numel() / (outH * outW);
         int taps = rows.taps();
-        try (Tensor rowIndex = d.fromArray(Shape.of(outH, taps), rows.indicesAsFloats());
+        String defines = "-DTAPS=" + taps;
+        Tensor out = d.allocate(outShape);
+        try (Tensor lines = d.allocate(Shape.of(planes, h, outW));
+             Tensor rowIndex = d.fromArray(Shape.of(outH, taps), rows.indicesAsFloats());
              Tensor rowWeight = d.fromArray(Shape.of(outH, taps), rows.weights());
              Tensor colIndex = d.fromArray(Shape.of(outW, taps), cols.indicesAsFloats());
              Tensor colWeight = d.fromArray(Shape.of(outW, taps), cols.weights())) {
-            d.kernel("resize.cl", "resize_taps", "-DTAPS=" + taps).launch(new long[] {outRows}, null,
-                    x, out, rowIndex, rowWeight, colIndex, colWeight, h, w, outH, outW, outRows);
-        } // releasing the tables while queued is safe (see ClBuffer)
+            d.kernel("resize.cl", "resize_cols", defines).launch(new long[] {(long) planes * h}, null,
+                    x, lines, colIndex, colWeight, w, outW, planes * h);
+            d.kernel("resize.cl", "resize_rows", defines).launch(new long[] {(long) planes * outH}, null,
+                    lines, out, rowIndex, rowWeight, h, outH, outW, planes * outH);
+        } // releasing the lines and tables while queued is safe (see ClBuffer)
         return out;
     }
 

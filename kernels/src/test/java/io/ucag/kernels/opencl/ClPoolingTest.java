@@ -95,6 +95,30 @@ class ClPoolingTest {
         }
     }
 
+    /**
+     * Rows wide enough for max_pool2d's vector segments (16 columns reduced over the window's rows at once) next to
+     * columns in the padding or past the end, and windows too wide for a segment (stride 5: reduced one by one),
+     * with NaN and infinities inside the vectors: equal to the Java reference bit for bit.
+     */
+    @Test
+    void maxPoolOfWideRowsMatchesJavaWithNaNInsideVectors() {
+        ClDevice cl = OpenClTestSupport.device();
+        Shape s = Shape.of(2, 3, 37, 161);
+        float[] x = values(new Random(11), s);
+        for (int i = 3; i < x.length; i += 997) {
+            x[i] = i % 3 == 0 ? Float.NaN : (i % 3 == 1 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY);
+        }
+        Pool2dParams[] pools = {Pool2dParams.of(3, 2, 1), Pool2dParams.of(2, 2, 0), Pool2dParams.of(3, 1, 1),
+            new Pool2dParams(4, 7, 3, 5, 2, 3, true), new Pool2dParams(1, 3, 1, 3, 0, 0, false)};
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor xj = JAVA.fromArray(s, x);
+            Tensor xc = cl.fromArray(s, x);
+            for (Pool2dParams p : pools) {
+                assertArrayEquals(JAVA.maxPool2d(xj, p).toArray(), cl.maxPool2d(xc, p).toArray(), p.toString());
+            }
+        }
+    }
+
     @Test
     void maxPoolPropagatesNaNAndInfinities() {
         ClDevice cl = OpenClTestSupport.device();

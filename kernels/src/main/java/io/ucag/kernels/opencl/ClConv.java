@@ -53,23 +53,36 @@ final class ClConv {
             return ClWinograd.conv2d(d, x, weight, p, e, kp);
         }
         Shape ys = OpShapes.conv2d(x, weight, e.bias(), p);
-        Shape xs = x.shape();
-        int planes = xs.dim(0) * xs.dim(1);
-        ConvStaging s = ConvStaging.of(xs, weight.shape(), p, kp.tilePx());
+        ConvStaging s = ConvStaging.of(x.shape(), weight.shape(), p, kp.tilePx());
         Tensor y = d.allocate(ys);
         if (s.direct()) {
             runConv(d, kp, x, weight, e, y, s);
             return y;
         }
-        // released right after queuing: OpenCL keeps the memory until the kernels using it have run
-        try (Tensor staged = d.allocate(Shape.of(planes, s.phases(), s.plane()))) {
-            d.kernel(FILE, "stage_input", kp.defines()).launch(
-                    kp.global(ceilDiv(s.plane(), s.cols()), s.phases(), planes),
-                    kp.local(3), x, staged, planes, xs.dim(2), xs.dim(3), p.strideH(), p.strideW(),
-                    p.padH(), p.padW(), s.phasesH(), s.phasesW(), s.cols(), s.plane());
+        // A strided 1x1 conv's staged input (x subsampled) is kept with x, since a downsampling block's shortcut and
+        // its first convolution read the same one; padded inputs are staged per call, as keeping them would double
+        // the activations the relevance passes hold. Released right after queuing: OpenCL keeps the memory until
+        // the kernels using it have run.
+        boolean subsampled = weight.shape().dim(2) == 1 && weight.shape().dim(3) == 1 && p.padH() == 0
+                && p.padW() == 0;
+        try (Tensor staged = subsampled
+                ? x.derived("staged for 1x1 stride " + p.strideH() + "x" + p.strideW() + ", " + s.plane() + " per plane",
+                        () -> stage(d, x, p, s, kp))
+                : stage(d, x, p, s, kp)) {
             runConv(d, kp, staged, weight, e, y, s);
         }
         return y;
+    }
+
+    /** conv.cl's stage_input: x padded with zeros and split into stride phases, as {@code s} lays it out. */
+    private static Tensor stage(ClDevice d, Tensor x, Conv2dParams p, ConvStaging s, ConvKernelParams kp) {
+        Shape xs = x.shape();
+        int planes = xs.dim(0) * xs.dim(1);
+        Tensor staged = d.allocate(Shape.of(planes, s.phases(), s.plane()));
+        d.kernel(FILE, "stage_input", kp.defines()).launch(kp.global(ceilDiv(s.plane(), s.cols()), s.phases(), planes),
+                kp.local(3), x, staged, planes, xs.dim(2), xs.dim(3), p.strideH(), p.strideW(), p.padH(), p.padW(),
+                s.phasesH(), s.phasesW(), s.cols(), s.plane());
+        return staged;
     }
 
     /**

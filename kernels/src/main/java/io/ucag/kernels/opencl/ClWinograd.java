@@ -34,6 +34,15 @@ final class ClWinograd {
     static final int MIN_CHANNELS = 64;
     /** Largest transformed input or output (bytes) in one pass; larger batches run a few images at a time. */
     static final long MAX_TRANSFORMED_BYTES = 256L << 20;
+    /**
+     * The same where the transformed filter is at most {@link #SMALL_FILTER_BYTES}: passes this small keep V in
+     * cache from the input transform to the GEMMs, and re-reading a small U for every pass costs less than that saves
+     * (64 channels at 81x81, batch 12, a pass per image: 27.5-30 -> 25-26 ms). With larger filters it did not pay
+     * (128 at 41x41 even; 256 at 21x21 15.6 -> 17.5 ms, 512 at 11x11 14.8 -> 17.5 ms).
+     */
+    static final long CACHED_PASS_BYTES = 4L << 20;
+    /** U (36 * O * C floats) small enough for {@link #CACHED_PASS_BYTES} passes: 64 x 64 channels (0.6 MB). */
+    static final long SMALL_FILTER_BYTES = 1L << 20;
 
     /**
      * The transforms' work-group: 16 consecutive tiles (or channels, for the filter). Not tuned: what made the
@@ -74,13 +83,19 @@ final class ClWinograd {
     /** relu?(conv2d(x, weight, bias) + residual) for a shape {@link #applies} accepts. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
                          boolean relu, ConvKernelParams kp) {
-        return conv2d(d, x, weight, p, new ClConv.Epilogue(bias, residual, relu), kp, MAX_TRANSFORMED_BYTES);
+        return conv2d(d, x, weight, p, new ClConv.Epilogue(bias, residual, relu), kp, passBytes(weight.shape()));
     }
 
     /** conv2d(x, weight, e.bias) with the epilogue {@code e}, for a shape {@link #applies} accepts. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e,
                          ConvKernelParams kp) {
-        return conv2d(d, x, weight, p, e, kp, MAX_TRANSFORMED_BYTES);
+        return conv2d(d, x, weight, p, e, kp, passBytes(weight.shape()));
+    }
+
+    /** The most bytes of V or M in one pass for {@code weight} (O, C, 3, 3). */
+    static long passBytes(Shape weight) {
+        long filterBytes = (long) POINTS * weight.dim(0) * weight.dim(1) * Float.BYTES;
+        return filterBytes <= SMALL_FILTER_BYTES ? CACHED_PASS_BYTES : MAX_TRANSFORMED_BYTES;
     }
 
     /** The same with the transformed tensors of one pass kept under {@code maxBytes} (tests use small ones). */

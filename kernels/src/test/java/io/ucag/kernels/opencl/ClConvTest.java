@@ -357,6 +357,36 @@ class ClConvTest {
         return tilesIndex == 0 ? null : TILES.get(tilesIndex - 1);
     }
 
+    /**
+     * A strided 1x1 convolution keeps its staged (subsampled) input with x, for the next one on the same x (a
+     * downsampling block's shortcut and first convolution): other weights, another stride and a padded convolution
+     * on the same x must each still get their own results.
+     */
+    @Test
+    void stridedPointwiseConvsOfOneInputShareItsStaging() {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(41);
+        Shape xs = Shape.of(2, 6, 29, 29);
+        float[] x = OpenClTestSupport.random(rnd, xs);
+        Object[][] convs = { // weight shape, params
+            {Shape.of(9, 6, 1, 1), Conv2dParams.of(2, 0)}, {Shape.of(5, 6, 1, 1), Conv2dParams.of(2, 0)},
+            {Shape.of(7, 6, 1, 1), Conv2dParams.of(3, 0)}, {Shape.of(4, 6, 1, 1), Conv2dParams.of(2, 1)},
+            {Shape.of(9, 6, 1, 1), Conv2dParams.of(2, 0)}};
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor xc = cl.fromArray(xs, x);
+            for (Object[] conv : convs) {
+                Shape ws = (Shape) conv[0];
+                Conv2dParams p = (Conv2dParams) conv[1];
+                float[] w = OpenClTestSupport.random(rnd, ws);
+                Tensor y = cl.conv2d(xc, cl.fromArray(ws, w), null, p);
+                String what = "x " + xs + " w " + ws + " " + p;
+                Reference expected = naiveConv(xs, x, ws, w, null, p);
+                assertEquals(expected.shape, y.shape(), what);
+                expected.assertMatches(what, y.toArray());
+            }
+        }
+    }
+
     private static void checkConv(Shape xs, Shape ws, boolean withBias, Conv2dParams p, ConvKernelParams tiles,
                                   long seed) {
         ClDevice cl = OpenClTestSupport.device();

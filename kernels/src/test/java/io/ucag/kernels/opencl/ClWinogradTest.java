@@ -53,6 +53,16 @@ class ClWinogradTest {
         check(Shape.of(batch, c, h, w), o, p, bias, residual, relu, seed, maxBytes);
     }
 
+    /** Small filters (64 x 64 channels) run a pass per few images so that V stays in cache; larger ones do not. */
+    @Test
+    void passesAreSmallOnlyWhereTheFilterIsSmall() {
+        assertEquals(ClWinograd.CACHED_PASS_BYTES, ClWinograd.passBytes(Shape.of(64, 64, 3, 3)));
+        assertEquals(ClWinograd.MAX_TRANSFORMED_BYTES, ClWinograd.passBytes(Shape.of(128, 128, 3, 3)));
+        assertEquals(ClWinograd.MAX_TRANSFORMED_BYTES, ClWinograd.passBytes(Shape.of(512, 64, 3, 3)));
+        // 64 channels at 81x81, batch 12: 4 MB per image, so a pass per image
+        assertEquals(12, ClWinograd.passes(12, 64, 21 * 21, 16, ClWinograd.CACHED_PASS_BYTES));
+    }
+
     @Test
     void resnetShapesMatchNaiveReference() {
         check(Shape.of(2, 128, 28, 28), 128, Conv2dParams.of(1, 1), true, false, true, 1, 256L << 20);

@@ -22,6 +22,7 @@ final class ClReductions {
     private static final int KERNEL_SUM = 0; // REDUCE_SUM in reduction.cl
     private static final int KERNEL_MAX = 1; // REDUCE_MAX
     private static final int GROUPS = 3;     // kept / reduced axis groups the kernels index
+    private static final int COLUMN_VECTOR = 16; // REDUCE_VECTOR in reduction.cl
 
     private ClReductions() {
     }
@@ -85,7 +86,11 @@ final class ClReductions {
             case WORK_GROUPS -> false;
         };
         if (oneItem) {
-            reduceItem(d, wg, x, out, kernelOp, divisor, outputs, kept, reduced);
+            if (kept.stride(GROUPS - 1) == 1 && kept.dim(GROUPS - 1) >= COLUMN_VECTOR) {
+                reduceColumns(d, wg, x, out, kernelOp, divisor, outputs, kept, reduced);
+            } else {
+                reduceItem(d, wg, x, out, kernelOp, divisor, outputs, kept, reduced);
+            }
             return out;
         }
         int splits = Math.max(1, Math.min(ceilDiv(TARGET_GROUPS, outputs), count / (wg * MIN_LOADS_PER_ITEM)));
@@ -127,6 +132,17 @@ final class ClReductions {
         d.kernel(FILE, "reduce_item", options(wg)).launch(new long[] {outputs}, null,
                 in, out, op, divisor, outputs,
                 kept.dim(0), kept.dim(1), kept.dim(2), kept.stride(0), kept.stride(1), kept.stride(2),
+                reduced.dim(0), reduced.dim(1), reduced.dim(2),
+                reduced.stride(0), reduced.stride(1), reduced.stride(2));
+    }
+
+    /** reduce_columns: reduce_item on vectors of {@link #COLUMN_VECTOR} outputs along a contiguous kept axis. */
+    private static void reduceColumns(ClDevice d, int wg, Tensor in, Tensor out, int op, float divisor, int outputs,
+                                      Groups kept, Groups reduced) {
+        int inner = kept.dim(GROUPS - 1);
+        int rows = outputs / inner;
+        d.kernel(FILE, "reduce_columns", options(wg)).launch(new long[] {(long) rows * ceilDiv(inner, COLUMN_VECTOR)},
+                null, in, out, op, divisor, rows, kept.dim(0), kept.dim(1), inner, kept.stride(0), kept.stride(1),
                 reduced.dim(0), reduced.dim(1), reduced.dim(2),
                 reduced.stride(0), reduced.stride(1), reduced.stride(2));
     }

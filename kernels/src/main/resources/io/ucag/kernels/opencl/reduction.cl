@@ -4,6 +4,11 @@
 //   softmax_item   one work item per softmax line (short lines)
 //   softmax_group  one work group of WG_SIZE items per line: strided loads, tree max and sum in local memory
 //   reduce_item    one work item per output element, looping over its reduced elements (short reductions)
+//   reduce_columns reduce_item where the innermost kept group is contiguous (stride 1) and at least REDUCE_VECTOR
+//                  long: a work item takes REDUCE_VECTOR neighbouring outputs along it (the last ones of a row move
+//                  back to end at the row's end; the overlap is written twice with the same values), so that its
+//                  loads are vectors. The same sums in the same order as reduce_item. Grad-CAM's channel sum,
+//                  (12, 2048, 11, 11) over axis 1: 6.6 -> 0.5 ms.
 //   reduce_group   one work group per (output element, split): strided loads over a chunk of the reduced
 //                  elements, then a tree in local memory. With splits > 1 it writes partial results,
 //                  out[o * splits + split], that a second launch combines (a two-stage reduction).
@@ -23,6 +28,7 @@
 
 #define REDUCE_SUM 0
 #define REDUCE_MAX 1
+#define REDUCE_VECTOR 16 // reduce_columns: neighbouring outputs per work item
 
 inline float reduce_identity(int op) {
     return op == REDUCE_MAX ? -INFINITY : 0.0f;
@@ -121,6 +127,32 @@ __kernel void reduce_item(const __global float* restrict in_g, __global float* r
         }
     }
     out_g[o] = acc_p / divisor;
+}
+
+__kernel void reduce_columns(const __global float* restrict in_g, __global float* restrict out_g,
+                             const int op, const float divisor, const int rows,
+                             const int kept_dim0, const int kept_dim1, const int kept_dim2,
+                             const int kept_stride0, const int kept_stride1,
+                             const int red_dim0, const int red_dim1, const int red_dim2,
+                             const int red_stride0, const int red_stride1, const int red_stride2) {
+    const int item = get_global_id(0);
+    const int per_row = (kept_dim2 + REDUCE_VECTOR - 1) / REDUCE_VECTOR;
+    GUARD(item, rows * per_row);
+    const int row = item / per_row; // over kept groups 0 and 1
+    const int j0 = min((item - row * per_row) * REDUCE_VECTOR, kept_dim2 - REDUCE_VECTOR);
+    const int o = row * kept_dim2 + j0;
+    const int base = offset3(o, kept_dim0, kept_dim1, kept_dim2, kept_stride0, kept_stride1, 1);
+    float16 acc_p = (float16)(reduce_identity(op));
+    for (int i0 = 0; i0 < red_dim0; i0++) {
+        for (int i1 = 0; i1 < red_dim1; i1++) {
+            const int at = base + i0 * red_stride0 + i1 * red_stride1;
+            for (int i2 = 0; i2 < red_dim2; i2++) {
+                const float16 v = vload16(0, in_g + at + i2 * red_stride2);
+                acc_p = op == REDUCE_MAX ? select(acc_p, v, (v > acc_p) | isnan(v)) : acc_p + v;
+            }
+        }
+    }
+    vstore16(acc_p / divisor, 0, out_g + o);
 }
 
 __kernel __attribute__((reqd_work_group_size(WG_SIZE, 1, 1)))

@@ -127,6 +127,19 @@ class ClReductionsTest {
                 assertEquals(-1f, v[1], strategy.name());
             }
         }
+        // reduce_columns: a NaN in one channel of one column, -inf elsewhere in another (2, 5, 37) over axis 1
+        float[] columns = new float[2 * 5 * 37];
+        Arrays.fill(columns, Float.NEGATIVE_INFINITY);
+        columns[37 * 3 + 20] = Float.NaN;        // image 0, channel 3, column 20
+        columns[5 * 37 + 37 * 4 + 36] = 2f;      // image 1, channel 4, the last column (the moved-back vector)
+        try (Tensor xc = d.fromArray(Shape.of(2, 5, 37), columns);
+             Tensor y = ClReductions.reduce(d, xc, ReduceOp.MAX, new int[] {1}, false, Strategy.ONE_ITEM_PER_OUTPUT)) {
+            float[] v = y.toArray();
+            for (int i = 0; i < v.length; i++) {
+                float expected = i == 20 ? Float.NaN : i == 37 + 36 ? 2f : Float.NEGATIVE_INFINITY;
+                assertEquals(expected, v[i], "column " + i);
+            }
+        }
         x = new float[] {1, Float.NaN, 3, 2, 5, 4};
         try (Tensor xc = d.fromArray(Shape.of(2, 3), x); Tensor y = d.reduce(xc, ReduceOp.MAX, new int[] {-1}, true)) {
             float[] v = y.toArray();

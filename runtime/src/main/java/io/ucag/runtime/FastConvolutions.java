@@ -2,8 +2,8 @@ package io.ucag.runtime;
 
 /**
  * Marks code whose results tolerate convolutions by a faster algorithm with a larger rounding error -- the OpenCL
- * device's Winograd F(4x4, 3x3), about ten times the direct convolution's error: the CAM family's passes, forward
- * passes that only score images. Methods that amplify rounding (the relevance and gradient families) never open
+ * device's Winograd F(4x4, 3x3) or F(6x6, 3x3), about ten times the direct convolution's error: the CAM family's
+ * passes, forward passes that only score images. Methods that amplify rounding (the relevance and gradient families) never open
  * one, so they keep the direct convolution. Scopes nest and are confined to the thread that opened them, like
  * {@link TensorScope}:
  *

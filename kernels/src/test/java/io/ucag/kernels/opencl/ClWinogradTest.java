@@ -18,17 +18,18 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(4x4, 3x3) against a naive double-precision convolution: every padding, ragged last tiles, the
- * epilogue (bias, residual, ReLU), batches split into passes; when {@code conv2d} takes it; the kept filter
- * transform lives and dies with its weight.
+ * Winograd F(4x4, 3x3) and F(6x6, 3x3) against a naive double-precision convolution: every padding, ragged last
+ * tiles, the epilogue (bias, residual, ReLU), batches split into passes; when {@code conv2d} takes it and which
+ * tile; the kept filter transform lives and dies with its weight.
  */
 class ClWinogradTest {
     private static final int[] CHANNELS = {1, 5, 16, 33, 128};
     /**
-     * The error bound, per output: 1e-4 of its value plus this share of the largest sum of |terms| in its 4x4
-     * output tile (the transforms mix the whole tile, so a small output beside large ones inherits their rounding).
-     * The direct kernel's test allows 1e-6 of its own sum; F(4x4, 3x3)'s transforms scale values by up to 5, 1/24
-     * and 8 on the way, and errors of up to 1.2e-6 were seen here (1e-6 failed on 3 of 60 cases), so 5e-6.
+     * The error bound, per output: 1e-4 of its value plus this share of the largest sum of |terms| in its output
+     * tile (the transforms mix the whole tile, so a small output beside large ones inherits their rounding). The
+     * direct kernel's test allows 1e-6 of its own sum; F(4x4, 3x3)'s transforms scale values by up to 5, 1/24
+     * and 8 on the way, and errors of up to 1.2e-6 were seen here (1e-6 failed on 3 of 60 cases), so 5e-6, for
+     * F(6x6, 3x3) too.
      */
     private static final double ABS_SUM_SHARE = 5e-6;
 
@@ -37,37 +38,73 @@ class ClWinogradTest {
                                @ForAll @IntRange(min = 2, max = 23) int h, @ForAll @IntRange(min = 2, max = 23) int w,
                                @ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(max = 2) int pad,
                                @ForAll boolean bias, @ForAll boolean residual, @ForAll boolean relu,
-                               @ForAll @IntRange(min = 0, max = 2) int passes, @ForAll long seed) {
+                               @ForAll @IntRange(min = 0, max = 2) int passes, @ForAll boolean sixBySix,
+                               @ForAll long seed) {
         Conv2dParams p = Conv2dParams.of(1, pad);
         int oh = p.outH(h, 3);
         int ow = p.outW(w, 3);
+        int m = sixBySix ? 6 : 4;
         ConvKernelParams kp = ConvKernelParams.forDevice(OpenClTestSupport.device().info());
-        if (oh < 1 || ow < 1 || batch * ((oh + 3) / 4) * ((ow + 3) / 4) < kp.tilePx()) {
+        if (oh < 1 || ow < 1 || batch * ClWinograd.tiles(oh, m) * ClWinograd.tiles(ow, m) < kp.tilePx()) {
             return; // not a shape Winograd runs (see rejectsWhatItCannotRun)
         }
         int c = CHANNELS[cIndex];
         int o = CHANNELS[oIndex];
         // passes 0: one pass; 1, 2: transformed tensors limited so that the batch splits
-        long maxBytes = passes == 0 ? ClWinograd.MAX_TRANSFORMED_BYTES
-                : (long) ClWinograd.POINTS * Math.max(c, o) * ((oh + 3) / 4) * ((ow + 3) / 4) * 4 * passes;
-        check(Shape.of(batch, c, h, w), o, p, bias, residual, relu, seed, maxBytes);
+        long maxBytes = passes == 0 ? ClWinograd.MAX_TRANSFORMED_BYTES : (long) ClWinograd.points(m) * Math.max(c, o)
+                * ClWinograd.tiles(oh, m) * ClWinograd.tiles(ow, m) * 4 * passes;
+        check(Shape.of(batch, c, h, w), o, p, bias, residual, relu, seed, m, maxBytes);
     }
 
     /** Small filters (64 x 64 channels) run a pass per few images so that V stays in cache; larger ones do not. */
     @Test
     void passesAreSmallOnlyWhereTheFilterIsSmall() {
-        assertEquals(ClWinograd.CACHED_PASS_BYTES, ClWinograd.passBytes(Shape.of(64, 64, 3, 3)));
-        assertEquals(ClWinograd.MAX_TRANSFORMED_BYTES, ClWinograd.passBytes(Shape.of(128, 128, 3, 3)));
-        assertEquals(ClWinograd.MAX_TRANSFORMED_BYTES, ClWinograd.passBytes(Shape.of(512, 64, 3, 3)));
-        // 64 channels at 81x81, batch 12: 4 MB per image, so a pass per image
-        assertEquals(12, ClWinograd.passes(12, 64, 21 * 21, 16, ClWinograd.CACHED_PASS_BYTES));
+        for (int m : new int[] {4, 6}) {
+            assertEquals(ClWinograd.CACHED_PASS_BYTES, ClWinograd.passBytes(Shape.of(64, 64, 3, 3), m));
+            assertEquals(ClWinograd.MAX_TRANSFORMED_BYTES, ClWinograd.passBytes(Shape.of(128, 128, 3, 3), m));
+            assertEquals(ClWinograd.MAX_TRANSFORMED_BYTES, ClWinograd.passBytes(Shape.of(512, 64, 3, 3), m));
+        }
+        // 64 channels at 81x81, batch 12: 4 MB (F(4x4)) or 3.2 MB (F(6x6)) per image, so a pass per image
+        assertEquals(12, ClWinograd.passes(12, 36, 64, 21 * 21, 16, ClWinograd.CACHED_PASS_BYTES));
+        assertEquals(12, ClWinograd.passes(12, 64, 64, 14 * 14, 16, ClWinograd.CACHED_PASS_BYTES));
+    }
+
+    /** F(6x6) where its GEMMs do clearly less work than F(4x4)'s over the tiles that cover the output. */
+    @Test
+    void theTileIsSixWhereItSavesMultiplyAdds() {
+        String before = System.getProperty(ClWinograd.TILE);
+        try {
+            System.clearProperty(ClWinograd.TILE);
+            for (int side : new int[] {81, 41, 21, 11}) {
+                assertEquals(6, ClWinograd.tileOut(side, side), side + "x" + side);
+            }
+            assertEquals(4, ClWinograd.tileOut(7, 7), "7x7: 6x6 tiles overhang to 12x12");
+            assertEquals(4, ClWinograd.tileOut(56, 56), "56x56: 64 * 100 against 36 * 196, 0.91");
+            assertEquals(4, ClWinograd.tileOut(14, 14), "14x14: 64 * 9 against 36 * 16 multiply-adds");
+            assertEquals(4, ClWinograd.tileOut(20, 20), "20x20: 64 * 16 against 36 * 25");
+            System.setProperty(ClWinograd.TILE, "4");
+            assertEquals(4, ClWinograd.tileOut(81, 81));
+            System.setProperty(ClWinograd.TILE, "6");
+            assertEquals(6, ClWinograd.tileOut(7, 7));
+            System.setProperty(ClWinograd.TILE, "8");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClWinograd.tileOut(7, 7));
+            assertTrue(e.getMessage().contains(ClWinograd.TILE) && e.getMessage().contains("'8'"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ClWinograd.TILE);
+            } else {
+                System.setProperty(ClWinograd.TILE, before);
+            }
+        }
     }
 
     @Test
     void resnetShapesMatchNaiveReference() {
-        check(Shape.of(2, 128, 28, 28), 128, Conv2dParams.of(1, 1), true, false, true, 1, 256L << 20);
-        check(Shape.of(3, 256, 21, 21), 32, Conv2dParams.of(1, 1), true, true, true, 2, 256L << 20);
-        check(Shape.of(2, 512, 11, 11), 16, Conv2dParams.of(1, 1), false, false, false, 3, 256L << 20);
+        for (int m : new int[] {4, 6}) {
+            check(Shape.of(2, 128, 28, 28), 128, Conv2dParams.of(1, 1), true, false, true, 1, m, 256L << 20);
+            check(Shape.of(3, 256, 21, 21), 32, Conv2dParams.of(1, 1), true, true, true, 2, m, 256L << 20);
+            check(Shape.of(4, 512, 11, 11), 16, Conv2dParams.of(1, 1), false, false, false, 3, m, 256L << 20);
+        }
     }
 
     @Test
@@ -112,8 +149,8 @@ class ClWinogradTest {
                                                 @ForAll @IntRange(min = 1, max = 50) int tilesPerImage,
                                                 @ForAll @IntRange(min = 1, max = 40) int imagesThatFit) {
         int tilePx = 16;
-        long perImage = (long) ClWinograd.POINTS * 8 * tilesPerImage * Float.BYTES;
-        int passes = ClWinograd.passes(images, 8, tilesPerImage, tilePx, perImage * imagesThatFit);
+        long perImage = (long) 36 * 8 * tilesPerImage * Float.BYTES;
+        int passes = ClWinograd.passes(images, 36, 8, tilesPerImage, tilePx, perImage * imagesThatFit);
         int spanning = (tilePx + tilesPerImage - 1) / tilesPerImage;
         int least = Math.min(images, Math.max(imagesThatFit, spanning));
         int covered = 0;
@@ -158,7 +195,8 @@ class ClWinogradTest {
             try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
                 first = y.toArray();
             }
-            assertEquals(inputs + (long) ClWinograd.POINTS * 16 * 128 * Float.BYTES, cl.liveBytes(),
+            assertEquals(inputs + (long) ClWinograd.points(ClWinograd.tileOut(20, 20)) * 16 * 128 * Float.BYTES,
+                    cl.liveBytes(),
                     "the transformed filter stays with the weight");
             try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(first, y.toArray(), "the kept transform");
@@ -168,7 +206,7 @@ class ClWinogradTest {
     }
 
     private static void check(Shape xs, int o, Conv2dParams p, boolean withBias, boolean withResidual,
-                              boolean relu, long seed, long maxBytes) {
+                              boolean relu, long seed, int tileOut, long maxBytes) {
         ClDevice cl = OpenClTestSupport.device();
         ConvKernelParams kp = ConvKernelParams.forDevice(cl.info());
         Random rnd = new Random(seed);
@@ -186,9 +224,9 @@ class ClWinogradTest {
         float[] r = withResidual ? OpenClTestSupport.random(rnd, ys) : null;
         float[] actual;
         try (TensorScope scope = TensorScope.open()) {
-            Tensor y = ClWinograd.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wt),
-                    b == null ? null : cl.fromArray(Shape.of(o), b), p, r == null ? null : cl.fromArray(ys, r), relu,
-                    kp, maxBytes);
+            Tensor y = ClWinograd.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wt), p,
+                    new ClConv.Epilogue(b == null ? null : cl.fromArray(Shape.of(o), b),
+                            r == null ? null : cl.fromArray(ys, r), relu), kp, tileOut, maxBytes);
             assertEquals(ys, y.shape());
             actual = y.toArray();
         }
@@ -227,23 +265,24 @@ class ClWinogradTest {
             }
         }
         for (int at = 0; at < expected.length; at++) {
-            double allowed = 1e-4 * Math.abs(expected[at]) + ABS_SUM_SHARE * tileMax(abs, at, oh, ow) + 1e-7;
+            double allowed = 1e-4 * Math.abs(expected[at]) + ABS_SUM_SHARE * tileMax(abs, at, oh, ow, tileOut)
+                    + 1e-7;
             if (!(Math.abs(actual[at] - expected[at]) <= allowed)) {
-                throw new AssertionError("winograd x " + xs + " o " + o + " " + p + " bias " + withBias
-                        + " residual " + withResidual + " relu " + relu + " maxBytes " + maxBytes + ": element " + at
-                        + " is " + actual[at] + ", expected " + expected[at] + " (allowed error " + allowed + ")");
+                throw new AssertionError("winograd F(" + tileOut + "x" + tileOut + ") x " + xs + " o " + o + " " + p
+                        + " bias " + withBias + " residual " + withResidual + " relu " + relu + " maxBytes " + maxBytes
+                        + ": element " + at + " is " + actual[at] + ", expected " + expected[at] + " (allowed error " + allowed + ")");
             }
         }
     }
 
-    /** The largest of {@code abs} over the 4x4 output tile holding element {@code at} (the values it mixes). */
-    private static double tileMax(double[] abs, int at, int oh, int ow) {
+    /** The largest of {@code abs} over the m x m output tile holding element {@code at} (the values it mixes). */
+    private static double tileMax(double[] abs, int at, int oh, int ow, int m) {
         int plane = at / (oh * ow);
-        int oy = at % (oh * ow) / ow / 4 * 4;
-        int ox = at % ow / 4 * 4;
+        int oy = at % (oh * ow) / ow / m * m;
+        int ox = at % ow / m * m;
         double max = 0;
-        for (int y = oy; y < Math.min(oy + 4, oh); y++) {
-            for (int x = ox; x < Math.min(ox + 4, ow); x++) {
+        for (int y = oy; y < Math.min(oy + m, oh); y++) {
+            for (int x = ox; x < Math.min(ox + m, ow); x++) {
                 max = Math.max(max, abs[(plane * oh + y) * ow + x]);
             }
         }

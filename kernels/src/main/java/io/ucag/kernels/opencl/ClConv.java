@@ -66,7 +66,7 @@ final class ClConv {
         boolean subsampled = weight.shape().dim(2) == 1 && weight.shape().dim(3) == 1 && p.padH() == 0
                 && p.padW() == 0;
         try (Tensor staged = subsampled
-                ? x.derived("staged for 1x1 stride " + p.strideH() + "x" + p.strideW() + ", " + s.plane() + " per plane",
+                ? x.derived("staged for 1x1 stride " + p.strideH() + "x" + p.strideW() + ", plane " + s.plane(),
                         () -> stage(d, x, p, s, kp))
                 : stage(d, x, p, s, kp)) {
             runConv(d, kp, staged, weight, e, y, s);

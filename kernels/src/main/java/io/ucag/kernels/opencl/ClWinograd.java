@@ -78,21 +78,23 @@ final class ClWinograd {
         if (oh < 1 || ow < 1) {
             return false;
         }
-        int m = tileOut(oh, ow);
+        int m = tileOut(x.dim(0), oh, ow, kp.tilePx());
         return x.dim(1) >= MIN_CHANNELS && weight.dim(0) >= kp.tileOc()
                 && x.dim(0) * tiles(oh, m) * tiles(ow, m) >= kp.tilePx();
     }
 
     /**
-     * The output tile for an OH x OW output: 6 where F(6x6)'s GEMMs take at most {@link #F6_MAX_SHARE} of
-     * F(4x4)'s multiply-adds, else 4; {@link #TILE} overrides.
+     * The output tile for {@code images} outputs of OH x OW: 6 where F(6x6)'s GEMMs take at most {@link #F6_MAX_SHARE}
+     * of F(4x4)'s multiply-adds and its tiles fill at least one GEMM tile of {@code tilePx} (a relevance pass of 2
+     * patches has 8 tiles of 6x6 at 11x11, 18 of 4x4), else 4; {@link #TILE} overrides the first condition.
      */
-    static int tileOut(int oh, int ow) {
+    static int tileOut(int images, int oh, int ow, int tilePx) {
         String setting = System.getProperty(TILE, "auto");
+        boolean sixFits = (long) images * tiles(oh, 6) * tiles(ow, 6) >= tilePx;
         return switch (setting) {
             case "4" -> 4;
-            case "6" -> 6;
-            case "auto" -> (double) points(6) * tiles(oh, 6) * tiles(ow, 6)
+            case "6" -> sixFits ? 6 : 4;
+            case "auto" -> sixFits && (double) points(6) * tiles(oh, 6) * tiles(ow, 6)
                     <= F6_MAX_SHARE * points(4) * tiles(oh, 4) * tiles(ow, 4) ? 6 : 4;
             default -> throw new IllegalArgumentException("-D" + TILE + " must be 4, 6 or auto, got '" + setting
                     + "'");
@@ -126,7 +128,7 @@ final class ClWinograd {
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e,
                          ConvKernelParams kp) {
         Shape ys = OpShapes.conv2d(x, weight, e.bias(), p);
-        int m = tileOut(ys.dim(2), ys.dim(3));
+        int m = tileOut(ys.dim(0), ys.dim(2), ys.dim(3), kp.tilePx());
         return conv2d(d, x, weight, p, e, kp, m, passBytes(weight.shape(), m));
     }
 
@@ -205,8 +207,9 @@ final class ClWinograd {
 
     /**
      * How many passes of equal shares (images n0 .. n0+nb-1 of pass k: n0 = k*images/passes) keep each pass's
-     * transformed tensors ({@code points} x {@code channels} x tiles) under {@code maxBytes}, or under twice that where a pass needs more images to span one
-     * tile of the GEMM ({@code tilePx} output tiles). One image above {@code maxBytes} is a pass of its own.
+     * transformed tensors ({@code points} x {@code channels} x tiles) under {@code maxBytes}, or under twice that
+     * where a pass needs more images to span one tile of the GEMM ({@code tilePx} output tiles). One image above
+     * {@code maxBytes} is a pass of its own.
      */
     static int passes(int images, int points, int channels, int tilesPerImage, int tilePx, long maxBytes) {
         long perImage = (long) points * channels * tilesPerImage * Float.BYTES;

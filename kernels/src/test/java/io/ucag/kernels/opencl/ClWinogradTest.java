@@ -76,18 +76,21 @@ class ClWinogradTest {
         try {
             System.clearProperty(ClWinograd.TILE);
             for (int side : new int[] {81, 41, 21, 11}) {
-                assertEquals(6, ClWinograd.tileOut(side, side), side + "x" + side);
+                assertEquals(6, ClWinograd.tileOut(12, side, side, 16), side + "x" + side);
             }
-            assertEquals(4, ClWinograd.tileOut(7, 7), "7x7: 6x6 tiles overhang to 12x12");
-            assertEquals(4, ClWinograd.tileOut(56, 56), "56x56: 64 * 100 against 36 * 196, 0.91");
-            assertEquals(4, ClWinograd.tileOut(14, 14), "14x14: 64 * 9 against 36 * 16 multiply-adds");
-            assertEquals(4, ClWinograd.tileOut(20, 20), "20x20: 64 * 16 against 36 * 25");
+            assertEquals(4, ClWinograd.tileOut(12, 7, 7, 16), "7x7: 6x6 tiles overhang to 12x12");
+            assertEquals(4, ClWinograd.tileOut(12, 56, 56, 16), "56x56: 64 * 100 against 36 * 196, 0.91");
+            assertEquals(4, ClWinograd.tileOut(2, 11, 11, 16), "two 11x11 outputs: 8 tiles of 6x6, < a GEMM tile");
+            assertEquals(4, ClWinograd.tileOut(12, 14, 14, 16), "14x14: 64 * 9 against 36 * 16 multiply-adds");
+            assertEquals(4, ClWinograd.tileOut(12, 20, 20, 16), "20x20: 64 * 16 against 36 * 25");
             System.setProperty(ClWinograd.TILE, "4");
-            assertEquals(4, ClWinograd.tileOut(81, 81));
+            assertEquals(4, ClWinograd.tileOut(12, 81, 81, 16));
             System.setProperty(ClWinograd.TILE, "6");
-            assertEquals(6, ClWinograd.tileOut(7, 7));
+            assertEquals(6, ClWinograd.tileOut(12, 7, 7, 16));
+            assertEquals(4, ClWinograd.tileOut(2, 11, 11, 16), "6 where it can run");
             System.setProperty(ClWinograd.TILE, "8");
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClWinograd.tileOut(7, 7));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ClWinograd.tileOut(12, 7, 7, 16));
             assertTrue(e.getMessage().contains(ClWinograd.TILE) && e.getMessage().contains("'8'"), e.getMessage());
         } finally {
             if (before == null) {
@@ -195,8 +198,8 @@ class ClWinogradTest {
             try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
                 first = y.toArray();
             }
-            assertEquals(inputs + (long) ClWinograd.points(ClWinograd.tileOut(20, 20)) * 16 * 128 * Float.BYTES,
-                    cl.liveBytes(),
+            int points = ClWinograd.points(ClWinograd.tileOut(2, 20, 20, kp.tilePx()));
+            assertEquals(inputs + (long) points * 16 * 128 * Float.BYTES, cl.liveBytes(),
                     "the transformed filter stays with the weight");
             try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(first, y.toArray(), "the kept transform");
@@ -270,7 +273,8 @@ class ClWinogradTest {
             if (!(Math.abs(actual[at] - expected[at]) <= allowed)) {
                 throw new AssertionError("winograd F(" + tileOut + "x" + tileOut + ") x " + xs + " o " + o + " " + p
                         + " bias " + withBias + " residual " + withResidual + " relu " + relu + " maxBytes " + maxBytes
-                        + ": element " + at + " is " + actual[at] + ", expected " + expected[at] + " (allowed error " + allowed + ")");
+                        + ": element " + at + " is " + actual[at] + ", expected " + expected[at] + " (allowed error "
+                        + allowed + ")");
             }
         }
     }

@@ -20,7 +20,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -175,6 +178,25 @@ final class Bench implements Callable<Integer> {
                     100 * entry.seconds() / profile.totalSeconds(),
                     entry.flops() > 0 ? String.format(Locale.ROOT, "%.1f", entry.gflops()) : "");
         }
+        printCostliestShapes(out, profile.calls(), 15);
+    }
+
+    /** The {@code count} (op, shapes) pairs that took the most time in all, with their calls and GFLOP/s. */
+    private static void printCostliestShapes(PrintWriter out, List<OpProfile.Call> calls, int count) {
+        Map<String, double[]> byShape = new LinkedHashMap<>(); // op + shapes -> {seconds, flops, calls}
+        for (OpProfile.Call c : calls) {
+            double[] t = byShape.computeIfAbsent(String.format(Locale.ROOT, "%-24s %s", c.op(), c.shapes()),
+                    k -> new double[3]);
+            t[0] += c.seconds();
+            t[1] += c.flops();
+            t[2]++;
+        }
+        out.printf(Locale.ROOT, "%ncostliest op shapes:%n  %-96s %7s %9s %9s%n", "op and shapes", "calls", "seconds",
+                "GFLOP/s");
+        byShape.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(count)
+                .forEach(e -> out.printf(Locale.ROOT, "  %-96s %7d %9.3f %9s%n", e.getKey(), (long) e.getValue()[2],
+                        e.getValue()[0], e.getValue()[1] > 0
+                                ? String.format(Locale.ROOT, "%.1f", e.getValue()[1] / e.getValue()[0] / 1e9) : ""));
     }
 
     private static double median(double[] values) {

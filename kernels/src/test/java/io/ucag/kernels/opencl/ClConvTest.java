@@ -170,6 +170,8 @@ class ClConvTest {
             {2, 5, 33, 33, 1, 16}, // 1089 = 1 mod 16
             {1, 3, 34, 33, 1, 8},  // 1122 = 2 mod 16
             {2, 4, 65, 65, 2, 16}, // 1x1 stride 2 onto 33x33, staged with cols == OW
+            {2, 3, 21, 21, 1, 16}, // 441 = 9 mod 16: 27.6 tiles, from ALIGNED_MIN_TILES
+            {2, 3, 11, 11, 1, 1},  // 121: 7.6 tiles, fewer than ALIGNED_MIN_TILES
         };
         ClDevice cl = OpenClTestSupport.device();
         for (ConvKernelParams tiles : TILES) {

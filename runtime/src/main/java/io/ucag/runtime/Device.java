@@ -120,6 +120,22 @@ public interface Device extends AutoCloseable {
     /** a / b with NumPy/PyTorch broadcasting (IEEE division: x/0 is +-inf, 0/0 is NaN). */
     Tensor div(Tensor a, Tensor b);
 
+    /**
+     * One term's share of a sum's relevance under alpha1-beta0 (LRP through a residual addition y = a + b, taken as
+     * an affine map with unit weights): {@code m * (relevance / ((m + o) + step))} with {@code m = relu(mine)},
+     * {@code o = relu(other)}, all three of one shape ({@code step}: the stabiliser, > 0 for non-negative sums).
+     * Devices that can do it in one pass over the tensors save five; this default runs the ops one by one, and a
+     * fused version must give the same floats.
+     */
+    default Tensor positiveShare(Tensor mine, Tensor other, Tensor relevance, float step) {
+        OpShapes.positiveShare(mine, other, relevance);
+        try (Tensor minePos = relu(mine); Tensor otherPos = relu(other); Tensor total = add(minePos, otherPos);
+             Tensor stepTensor = fromArray(Shape.of(1), new float[] {step}); Tensor z = add(total, stepTensor);
+             Tensor s = div(relevance, z)) {
+            return mul(minePos, s);
+        }
+    }
+
     /** x * factor. */
     Tensor scale(Tensor x, float factor);
 

@@ -49,6 +49,15 @@ public final class OpShapes {
         return ys;
     }
 
+    /** {@link Device#positiveShare}: the two terms and the relevance of one shape. */
+    public static Shape positiveShare(Tensor mine, Tensor other, Tensor relevance) {
+        if (!mine.shape().equals(other.shape()) || !mine.shape().equals(relevance.shape())) {
+            throw error("positiveShare", "mine " + mine.shape() + ", other " + other.shape() + " and relevance "
+                    + relevance.shape() + " must have one shape");
+        }
+        return mine.shape();
+    }
+
     public static Shape linear(Tensor x, Tensor weight, Tensor bias) {
         Shape xs = x.shape();
         Shape ws = weight.shape();

@@ -260,6 +260,12 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor positiveShare(Tensor mine, Tensor other, Tensor relevance, float step) {
+        OpShapes.requireSameDevice("positiveShare", this, mine, other, relevance);
+        return ClElementwise.positiveShare(this, mine, other, relevance, step);
+    }
+
+    @Override
     public Tensor abs(Tensor x) {
         OpShapes.requireSameDevice("abs", this, x);
         return ClElementwise.abs(this, x);

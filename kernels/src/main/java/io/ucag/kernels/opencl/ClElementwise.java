@@ -46,6 +46,16 @@ final class ClElementwise {
         return broadcast(d, "div", a, b);
     }
 
+    /** {@link io.ucag.runtime.Device#positiveShare} in one pass (elementwise.cl's positive_share). */
+    static Tensor positiveShare(ClDevice d, Tensor mine, Tensor other, Tensor relevance, float step) {
+        Shape shape = OpShapes.positiveShare(mine, other, relevance);
+        Tensor y = d.allocate(shape);
+        int count = shape.numel();
+        d.kernel(FILE, "positive_share", OPTIONS).launch(new long[] {count}, null, mine, other, relevance, y, step,
+                count);
+        return y;
+    }
+
     static Tensor scale(ClDevice d, Tensor x, float factor) {
         return unary(d, "elementwise_scale", x, x.shape(), factor);
     }

@@ -7,6 +7,8 @@
 // Kernels:
 //   elementwise_relu, elementwise_scale, elementwise_abs, elementwise_sign, elementwise_exp, elementwise_clamp
 //       out_g[i] = f(in_g[i]) for i < count; global size (count).
+//   positive_share
+//       out_g[i] = f(mine_g[i], other_g[i], relevance_g[i]) (see the kernel); global size (count).
 //   broadcast_add_3d, broadcast_mul_3d, broadcast_div_3d    (precondition: the BroadcastPlan has <= 3 groups)
 //   broadcast_add_nd, broadcast_mul_nd, broadcast_div_nd    (any plan: 4 to 6 groups)
 //       out = a op b over a BroadcastPlan (see io.ucag.runtime.BroadcastPlan), whose groups are
@@ -27,6 +29,20 @@ __kernel void elementwise_relu(__global const float* in_g, __global float* out_g
     GUARD(i, count);
     const float v = in_g[i];
     out_g[i] = v < 0.0f ? 0.0f : v; // not fmax: that would turn NaN into 0 and -0.0 into 0
+}
+
+// positive_share: one term's share of a sum's relevance under alpha1-beta0 (Device.positiveShare), the ops it
+// replaces in their order: m = relu(mine), o = relu(other), out = m * (relevance / ((m + o) + step)).
+__kernel void positive_share(__global const float* mine_g, __global const float* other_g,
+                             __global const float* relevance_g, __global float* out_g, const float step,
+                             const int count) {
+    const int i = get_global_id(0);
+    GUARD(i, count);
+    const float mine = mine_g[i];
+    const float other = other_g[i];
+    const float m = mine < 0.0f ? 0.0f : mine; // relu as elementwise_relu
+    const float o = other < 0.0f ? 0.0f : other;
+    out_g[i] = m * (relevance_g[i] / ((m + o) + step));
 }
 
 __kernel void elementwise_scale(__global const float* in_g, __global float* out_g, const float factor,

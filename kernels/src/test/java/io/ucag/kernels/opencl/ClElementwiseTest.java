@@ -4,6 +4,7 @@ import static io.ucag.kernels.OpenClTestSupport.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
 import io.ucag.runtime.Device;
@@ -63,6 +64,32 @@ class ClElementwiseTest {
             assertClose("exp", JAVA.exp(xj).toArray(), cl.exp(xc).toArray(), 1e-5, 1e-30);
             assertSameBits("abs", JAVA.abs(xj).toArray(), cl.abs(xc).toArray());
             assertSameBits("sign", JAVA.sign(xj).toArray(), cl.sign(xc).toArray());
+        }
+    }
+
+    /**
+     * The fused relevance share equals the ops it replaces (the Java device runs them one by one) bit for bit,
+     * with zeros, signed zeros, infinities and NaN among the terms and the relevance.
+     */
+    @Property(tries = 20)
+    void positiveShareEqualsItsOpsBitForBit(@ForAll @IntRange(min = 1, max = 3000) int count, @ForAll long seed) {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(seed);
+        Shape s = Shape.of(count);
+        float[] mine = values(rnd, s, true);
+        float[] other = values(rnd, s, true);
+        float[] relevance = values(rnd, s, true);
+        try (TensorScope scope = TensorScope.open()) {
+            for (float step : new float[] {1e-6f, 0.25f}) {
+                assertSameBits("positiveShare step " + step, JAVA.positiveShare(JAVA.fromArray(s, mine),
+                        JAVA.fromArray(s, other), JAVA.fromArray(s, relevance), step).toArray(),
+                        cl.positiveShare(cl.fromArray(s, mine), cl.fromArray(s, other), cl.fromArray(s, relevance),
+                                step).toArray());
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> cl.positiveShare(cl.fromArray(s, mine),
+                    cl.fromArray(Shape.of(count + 1), new float[count + 1]), cl.fromArray(s, relevance), 1e-6f));
+            assertTrue(e.getMessage().startsWith("positiveShare:") && e.getMessage().contains("one shape"),
+                    e.getMessage());
         }
     }
 

@@ -80,6 +80,12 @@ public final class RecordingDevice implements Device {
     }
 
     @Override
+    public Tensor positiveShare(Tensor mine, Tensor other, Tensor relevance, float step) {
+        return tape.isRecording(mine, other, relevance) ? Device.super.positiveShare(mine, other, relevance, step)
+                : base.positiveShare(mine, other, relevance, step);
+    }
+
+    @Override
     public Tensor conv2dBackwardInputTimes(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params) {
         return tape.isRecording(factor, gradOut, weight) ? Device.super.conv2dBackwardInputTimes(factor, gradOut,
                 weight, params) : base.conv2dBackwardInputTimes(factor, gradOut, weight, params);

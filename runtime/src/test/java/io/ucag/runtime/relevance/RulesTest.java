@@ -198,4 +198,39 @@ class RulesTest {
         assertThrows(IllegalArgumentException.class, () -> new Gamma(Float.NaN));
         assertThrows(IllegalArgumentException.class, () -> new ZBox(new float[] {1}, new float[] {0}));
     }
+
+    /**
+     * A residual sum's shares under alpha1-beta0: each positive term's share of R in proportion, conserving R up to
+     * the stabiliser's part; negative terms get nothing.
+     */
+    @Property(tries = 50)
+    void positiveSumSharesConserveRelevance(@ForAll @IntRange(min = 0, max = 10000) int seed) {
+        Random rnd = new Random(seed);
+        int n = 64;
+        float[] a = new float[n];
+        float[] b = new float[n];
+        float[] r = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rnd.nextInt(5) == 0 ? 0 : (float) rnd.nextGaussian();
+            b[i] = (float) rnd.nextGaussian();
+            r[i] = (float) rnd.nextGaussian();
+        }
+        float eps = (float) E;
+        try (TensorScope scope = TensorScope.open()) {
+            Shape s = Shape.of(n);
+            Tensor[] shares = Redistribution.positiveSumShares(D, D.fromArray(s, a), D.fromArray(s, b),
+                    D.fromArray(s, r), eps);
+            float[] sa = shares[0].toArray();
+            float[] sb = shares[1].toArray();
+            for (int i = 0; i < n; i++) {
+                double ap = Math.max(0, a[i]);
+                double bp = Math.max(0, b[i]);
+                double z = ap + bp + eps;
+                assertEquals(ap * r[i] / z, sa[i], 1e-6 * Math.abs(r[i]) + 1e-12, "a's share " + i);
+                assertEquals(bp * r[i] / z, sb[i], 1e-6 * Math.abs(r[i]) + 1e-12, "b's share " + i);
+                // conserved but for the stabiliser's part: R (a+ + b+) / (a+ + b+ + eps)
+                assertEquals(r[i] * (ap + bp) / z, sa[i] + sb[i], 1e-6 * Math.abs(r[i]) + 1e-12, "conserved at " + i);
+            }
+        }
+    }
 }

@@ -63,16 +63,28 @@ public final class Stabilizer {
      * The bias (O) of an affine map whose output z is then divided as {@link #divideSigned} divides it, with that
      * method's step added: {@code bias + eps} (or {@code - eps} for {@code nonNegative = false}); {@code bias} may be
      * null. Computing {@code f(x) + (bias + eps)} saves a pass over z; it differs from {@code (f(x) + bias) + eps}
-     * only in float rounding. Made in the caller's scope.
+     * only in float rounding. Made in the caller's scope; a bias's is made once and kept with it ({@link
+     * Tensor#derived}: a relevance pass asks for it once per layer and patch).
      */
     public static Tensor biasWithStep(Device d, Tensor bias, int outputs, float eps, boolean nonNegative) {
         if (!(eps > 0) || Float.isInfinite(eps)) {
             throw new IllegalArgumentException("LRP stabiliser epsilon must be finite and > 0 here, got " + eps);
         }
-        float[] step = new float[outputs];
-        Arrays.fill(step, nonNegative ? eps : -eps);
-        Tensor steps = d.fromArray(Shape.of(outputs), step);
-        return bias == null ? steps : d.add(bias, steps);
+        float step = nonNegative ? eps : -eps;
+        if (bias == null) {
+            return steps(d, outputs, step);
+        }
+        return bias.derived("plus stabiliser step " + step, () -> {
+            try (Tensor steps = steps(d, outputs, step)) {
+                return d.add(bias, steps);
+            }
+        });
+    }
+
+    private static Tensor steps(Device d, int outputs, float step) {
+        float[] values = new float[outputs];
+        Arrays.fill(values, step);
+        return d.fromArray(Shape.of(outputs), values);
     }
 
     /** {@code 1 - x}, elementwise. */

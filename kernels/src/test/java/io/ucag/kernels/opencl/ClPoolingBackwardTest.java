@@ -73,6 +73,32 @@ class ClPoolingBackwardTest {
         assertTrue(disjoint > 5 && disjoint < 35, "both the disjoint-window and the general kernel were tested");
     }
 
+    /**
+     * Rows wide enough for the arg-max's vector segments (16 windows at column stride 1 or 2) beside windows in the
+     * padding, on values full of ties, NaN and -inf: the gradient lands where Java's does, element for element.
+     */
+    @Test
+    void maxPoolBackwardOfWideRowsEqualsJava() {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rng = new Random(43);
+        Shape xs = Shape.of(2, 3, 9, 161);
+        Pool2dParams[] pools = {Pool2dParams.of(3, 2, 1), new Pool2dParams(3, 3, 1, 1, 1, 1, false),
+            new Pool2dParams(2, 3, 1, 2, 0, 1, true), new Pool2dParams(3, 3, 2, 3, 1, 1, false)};
+        for (Pool2dParams p : pools) {
+            Shape ys = outputOf(xs, p);
+            float[] x = tiedValues(rng, xs.numel());
+            float[] g = new float[ys.numel()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = 1 + i % 251; // distinct enough that a misrouted window shows
+            }
+            try (TensorScope scope = TensorScope.open()) {
+                float[] expected = JAVA.maxPool2dBackward(JAVA.fromArray(ys, g), JAVA.fromArray(xs, x), p).toArray();
+                float[] actual = cl.maxPool2dBackward(cl.fromArray(ys, g), cl.fromArray(xs, x), p).toArray();
+                assertArrayEquals(expected, actual, "maxPool2dBackward " + xs + " " + p);
+            }
+        }
+    }
+
     @Test
     void maxPoolBackwardRoutesTiesAndNanLikePyTorch() {
         ClDevice cl = OpenClTestSupport.device();

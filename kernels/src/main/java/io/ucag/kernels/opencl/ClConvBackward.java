@@ -15,6 +15,8 @@ final class ClConvBackward {
     private static final String MATMUL_FILE = "matmul.cl";
     /** Up to this many input channels the input gradient runs lanes over pixels instead of channels. */
     private static final int FEW_CHANNELS = 4;
+    /** Vectors of pixels per work item of that input gradient (conv_backward.cl's PIXEL_VECTORS). */
+    static final int FEW_CHANNEL_PIXEL_VECTORS = 4;
     /**
      * Fixed work-group sizes: PoCL compiles a kernel anew for every work-group size it runs with, and left to
      * choose it picks one per global size, i.e. per layer shape. Each compute work item has thousands of
@@ -125,7 +127,7 @@ final class ClConvBackward {
         int taps = ws.dim(2) * ws.dim(3);
         boolean fewChannels = c <= FEW_CHANNELS;
         // lanes run over input channels, or for the few channels of an RGB input over pixels
-        int pixels = fewChannels ? kp.vectorWidth() : kp.inputTileX();
+        int pixels = fewChannels ? kp.vectorWidth() * FEW_CHANNEL_PIXEL_VECTORS : kp.inputTileX();
         // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
         // on both sides for every ox0 + [0, pixels) to fall inside the row
         int padLeft = Math.max(0, -Math.floorDiv(p.padW() - (ws.dim(3) - 1) * p.dilationW(), p.strideW()));
@@ -138,7 +140,8 @@ final class ClConvBackward {
         // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
         try (Tensor gyStaged = padRows(d, kp, gradOut, 0, 1, rowWidth, 0, padLeft)) {
             if (fewChannels) {
-                String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c;
+                String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
+                        + FEW_CHANNEL_PIXEL_VECTORS;
                 d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
                         new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
                         gyStaged, weight, dx, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),

@@ -63,7 +63,10 @@ class ClConvBackwardTest {
                 new Case(2, 3, 10, 9, 2, 2, 3, new Conv2dParams(2, 1, 0, 2, 1, 3)),
                 new Case(1, 13, 17, 33, 9, 3, 3, Conv2dParams.of(1, 1)),
                 new Case(2, 16, 14, 14, 16, 3, 3, Conv2dParams.of(1, 1)),
-                new Case(1, 7, 21, 19, 13, 5, 5, Conv2dParams.of(2, 2, 2))));
+                new Case(1, 7, 21, 19, 13, 5, 5, Conv2dParams.of(2, 2, 2)),
+                // few channels on rows of several pixel tiles per stride residue (the last one partial)
+                new Case(1, 3, 9, 161, 8, 7, 7, Conv2dParams.of(2, 3)),
+                new Case(2, 2, 5, 140, 3, 3, 3, Conv2dParams.of(3, 1))));
         Random rng = new Random(17);
         for (int i = 0; i < 24; i++) {
             int kh = 1 + rng.nextInt(4);

@@ -33,8 +33,9 @@ final class ClConvBackward {
     /**
      * A stride-1, undilated convolution's input gradient is itself a forward convolution: of gradOut with the
      * weights transposed (O,C -> C,O) and flipped in space, padded by k-1-p; an unpadded 1x1 convolution's at any
-     * stride is that 1x1 convolution spread onto the strided input grid, zeros between ({@link #strideScatter}). Both run on conv.cl's register-blocked kernel, many times faster than the gather kernels
-     * (5 GFLOP/s on resnet50's layers here), which serve the other cases.
+     * stride is that 1x1 convolution spread onto the strided input grid, zeros between ({@link #strideScatter}).
+     * Both run on conv.cl's register-blocked kernel, many times faster than the gather kernels (5 GFLOP/s on
+     * resnet50's layers here), which serve the other cases.
      */
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
@@ -137,18 +138,17 @@ final class ClConvBackward {
         int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
         long xTiles = (long) p.strideW() * tilesPerResidue;
         Tensor dx = d.allocate(xs);
+        if (fewChannels) { // reads gy as it is: staging it cost as much as the kernel (10 of 22 ms on the stem)
+            String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
+                    + FEW_CHANNEL_PIXEL_VECTORS;
+            d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
+                    new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
+                    gradOut, weight, dx, h, w, ws.dim(0), gs.dim(2), outW, ws.dim(2), ws.dim(3), p.strideH(),
+                    p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), tilesPerResidue);
+            return dx;
+        }
         // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
         try (Tensor gyStaged = padRows(d, kp, gradOut, 0, 1, rowWidth, 0, padLeft)) {
-            if (fewChannels) {
-                String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
-                        + FEW_CHANNEL_PIXEL_VECTORS;
-                d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
-                        new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
-                        gyStaged, weight, dx, h, w, ws.dim(0), gs.dim(2), ws.dim(2), ws.dim(3), p.strideH(),
-                        p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), padLeft, rowWidth,
-                        tilesPerResidue);
-                return dx;
-            }
             int channelTiles = ceilDiv(c, kp.vectorWidth());
             try (Tensor wStaged = packLanes(d, kp, weight, ws.dim(0), c, taps)) {
                 d.kernel(CONV_FILE, "conv2d_backward_input", kp.convOptions()).launch(

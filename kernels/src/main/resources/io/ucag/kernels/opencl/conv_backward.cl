@@ -30,8 +30,10 @@
 //                             would idle: lanes run over PIXEL_VECTORS vectors of VECTOR_WIDTH pixels of one row
 //                             sharing x % SW (consecutive ox), each work item covers all C channels and reads w as
 //                             it is, one broadcast per (o, c) for PIXEL_VECTORS multiply-adds (with one vector the
-//                             loads outnumbered the multiply-adds: ResNet-50's 7x7 stride-2 stem at 322 px, batch
-//                             2, 15.3-16.2 -> 14.1-14.3 ms). Global (SW * tilesPerResidue, H, N).
+//                             loads outnumbered the multiply-adds). Reads gy (N, O, OH, OW) as it is, not staged:
+//                             a vector reaching past either end of a row loads lane by lane, zeros outside (the
+//                             staging copy took 10 of 22 ms). ResNet-50's 7x7 stride-2 stem at 322 px, batch 3:
+//                             21-22 -> 16-19 ms. Global (SW * tilesPerResidue, H, N).
 //   stride_scatter            dx (planes, H, W) with dx[p, y*SH, x*SW] = dense[p, y, x] (dense (planes, OH, OW)),
 //                             0 elsewhere: the input gradient of a strided 1x1 convolution from the dense one
 //                             (a 1x1 forward convolution with transposed weights). Work item: one row of dx.
@@ -183,12 +185,20 @@ __kernel void conv2d_backward_input(__global const float* gyp_g, __global const 
     }
 }
 
-__kernel void conv2d_backward_input_few_channels(__global const float* gyp_g, __global const float* w_g,
+// Lanes ox .. ox + VECTOR_WIDTH - 1 of a gradient row of OW values, 0 for those outside it.
+inline realV row_lanes_or_zero(__global const float* row_g, int ox, int OW) {
+    float lanes_p[VECTOR_WIDTH];
+    for (int t = 0; t < VECTOR_WIDTH; t++) {
+        lanes_p[t] = ox + t >= 0 && ox + t < OW ? row_g[ox + t] : 0.0f;
+    }
+    return vloadV(0, lanes_p);
+}
+
+__kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __global const float* w_g,
                                                  __global float* dx_g, const int H, const int W, const int O,
-                                                 const int OH, const int KH, const int KW, const int SH,
-                                                 const int SW, const int PH, const int PW, const int DH,
-                                                 const int DW, const int padL, const int rowWidth,
-                                                 const int tilesPerResidue) {
+                                                 const int OH, const int OW, const int KH, const int KW,
+                                                 const int SH, const int SW, const int PH, const int PW,
+                                                 const int DH, const int DW, const int tilesPerResidue) {
     const int xTile = get_global_id(0);
     const int h = get_global_id(1);
     const int n = get_global_id(2);
@@ -199,7 +209,7 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gyp_g, __
         return;
     }
     const int taps = KH * KW;
-    const int stagedPlane = OH * rowWidth;
+    const int plane = OH * OW;
     realV acc_p[FEW_CHANNELS][PIXEL_VECTORS];
     #pragma unroll
     for (int c = 0; c < FEW_CHANNELS; c++) {
@@ -216,17 +226,27 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gyp_g, __
         }
         for (int kx = 0; kx < KW; kx++) {
             const int tx = x0 + PW - kx * DW;
-            const int ox0 = tx / SW; // lane t reads output column ox0 + t (>= -padL: staged zeros there)
+            const int ox0 = tx / SW; // lane t reads output column ox0 + t (exact: tx is a multiple of SW)
             if (tx - ox0 * SW != 0) {
                 continue;
             }
-            __global const float* gy_p = gyp_g + (size_t)n * O * stagedPlane + oy * rowWidth + padL + ox0;
+            // vectors inside the row load as vectors, those past its ends are zeros, the others load lane by lane
+            int kind_p[PIXEL_VECTORS]; // 0 inside, 1 outside, 2 across an end
+            #pragma unroll
+            for (int v = 0; v < PIXEL_VECTORS; v++) {
+                const int first = ox0 + v * VECTOR_WIDTH;
+                kind_p[v] = first >= 0 && first + VECTOR_WIDTH <= OW ? 0
+                        : first >= OW || first + VECTOR_WIDTH <= 0 ? 1 : 2;
+            }
+            __global const float* gy_p = gy_g + (size_t)n * O * plane + oy * OW;
             __global const float* w_tap = w_g + ky * KW + kx;
             for (int o = 0; o < O; o++) {
                 realV g_p[PIXEL_VECTORS];
                 #pragma unroll
                 for (int v = 0; v < PIXEL_VECTORS; v++) {
-                    g_p[v] = vloadV(v, gy_p + (size_t)o * stagedPlane);
+                    __global const float* row_g = gy_p + (size_t)o * plane;
+                    g_p[v] = kind_p[v] == 0 ? vloadV(0, row_g + ox0 + v * VECTOR_WIDTH)
+                            : kind_p[v] == 1 ? (realV)(0.0f) : row_lanes_or_zero(row_g, ox0 + v * VECTOR_WIDTH, OW);
                 }
                 #pragma unroll
                 for (int c = 0; c < FEW_CHANNELS; c++) {

@@ -35,8 +35,8 @@ class BenchCommandTest {
         assertTrue(err.toString().contains("unknown method 'occlusion'"), err.toString());
     }
 
-    @Test
-    void forwardBenchPrintsLayersAndEndsWithJson(@TempDir Path dir) throws IOException {
+    /** A small random photo, and skips unless resnet50-keras is cached or CI (which fetches it) runs. */
+    private static Path noisePhotoWithWeights(Path dir) throws IOException {
         Path photo = dir.resolve("noise.png");
         BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
         Random rng = new Random(3);
@@ -49,6 +49,27 @@ class BenchCommandTest {
         boolean cached = Files.exists(ModelFetcher.defaultCacheDir().resolve("resnet50-keras.safetensors"));
         Assumptions.assumeTrue(cached || "true".equalsIgnoreCase(System.getenv("CI")),
                 "resnet50-keras is not cached here (CI fetches it)");
+        return photo;
+    }
+
+    @Test
+    void profileListsOpsAndTheCostliestShapes(@TempDir Path dir) throws IOException {
+        Path photo = noisePhotoWithWeights(dir);
+        assertEquals(0, run("bench", "--device", "java", "--runs", "1", "--profile", "--image", photo.toString()),
+                err.toString());
+        String text = out.toString();
+        String shapes = text.substring(text.indexOf("costliest op shapes:"));
+        assertTrue(text.contains("op profile (a wait after every op"), text);
+        // the costliest shapes are convolutions with their GFLOP/s, at most 15 of them
+        assertTrue(shapes.lines().skip(2).limit(3).allMatch(l -> l.strip().startsWith("conv2d")
+                && l.strip().matches(".* [0-9]+ +[0-9.]+ +[0-9.]+$")), shapes);
+        long listed = shapes.lines().skip(2).takeWhile(l -> l.startsWith("  ")).count();
+        assertTrue(listed >= 3 && listed <= 15, shapes);
+    }
+
+    @Test
+    void forwardBenchPrintsLayersAndEndsWithJson(@TempDir Path dir) throws IOException {
+        Path photo = noisePhotoWithWeights(dir);
         assertEquals(0, run("bench", "--method", "forward", "--device", "java", "--runs", "2", "--json",
                 "--image", photo.toString()), err.toString());
         String text = out.toString();

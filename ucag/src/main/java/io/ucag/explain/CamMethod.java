@@ -2,6 +2,7 @@ package io.ucag.explain;
 
 import io.ucag.models.ActivationHook;
 import io.ucag.models.Model;
+import io.ucag.runtime.AlignedPlanes;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.FastConvolutions;
 import io.ucag.runtime.Tensor;
@@ -94,9 +95,10 @@ public abstract class CamMethod implements Explainer {
         Device base = model.device();
         Tensor[] activation = new Tensor[1]; // a handle on the values of A
         Tensor[] watched = new Tensor[1];    // the tensor object the tape knows A by
-        // CAM maps and logits do not notice a fast convolution's rounding (FastConvolutions; measured on ResNet-50)
+        // CAM maps and logits do not notice a fast convolution's rounding (FastConvolutions; measured on ResNet-50);
+        // the forward pass is convolutions feeding convolutions, which padded planes suit (AlignedPlanes)
         try (Tape tape = new Tape(); TensorScope scope = TensorScope.open();
-             FastConvolutions fast = FastConvolutions.allow()) {
+             FastConvolutions fast = FastConvolutions.allow(); AlignedPlanes aligned = AlignedPlanes.allow()) {
             Device recording = tape.on(base);
             Tensor logits = model.forward(recording, images, ActivationHook.only(target, (name, output) -> {
                 if (activation[0] != null) { // a module called several times (a shared ReLU): the last call counts

@@ -11,15 +11,37 @@ import org.jocl.cl_mem;
 public final class ClBuffer extends DeviceBuffer {
     private final cl_mem mem;
     private final ClBufferPool pool; // where the memory goes when released
+    private final int planeSize;     // values per (n, c) plane, or 0 for a dense buffer
+    private final int planeStride;   // floats from one plane to the next (a whole number of vectors)
 
     ClBuffer(cl_mem mem, long floats, ClBufferPool pool) {
+        this(mem, floats, pool, 0, 0);
+    }
+
+    /** A buffer of planes of {@code planeSize} values, each starting {@code planeStride} floats after the last. */
+    ClBuffer(cl_mem mem, long floats, ClBufferPool pool, int planeSize, int planeStride) {
         super(floats);
         this.mem = mem;
         this.pool = pool;
+        this.planeSize = planeSize;
+        this.planeStride = planeStride;
     }
 
     public cl_mem mem() {
         return mem;
+    }
+
+    /** True when planes are padded ({@link io.ucag.runtime.AlignedPlanes}): only plane-aware kernels read it. */
+    boolean padded() {
+        return planeSize > 0;
+    }
+
+    int planeSize() {
+        return planeSize;
+    }
+
+    int planeStride() {
+        return planeStride;
     }
 
     @Override

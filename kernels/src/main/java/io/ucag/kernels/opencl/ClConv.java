@@ -53,25 +53,29 @@ final class ClConv {
             return ClWinograd.conv2d(d, x, weight, p, e, kp);
         }
         Shape ys = OpShapes.conv2d(x, weight, e.bias(), p);
-        ConvStaging s = ConvStaging.of(x.shape(), weight.shape(), p, kp.tilePx());
-        Tensor y = d.allocate(ys);
-        if (s.direct()) {
-            runConv(d, kp, x, weight, e, y, s);
+        // x and the operand as plane-aware kernels read them (padded planes: ClDevice.allocatePlanes)
+        try (Tensor input = d.planar(x); Tensor operand = e.operand() == null ? null : d.planar(e.operand())) {
+            Epilogue planar = new Epilogue(e.bias(), operand, e.combine(), e.relu());
+            ConvStaging s = ConvStaging.of(input.shape(), weight.shape(), p, kp.tilePx(), ClDevice.planeStride(input));
+            Tensor y = d.allocatePlanes(ys, kp.tilePx());
+            if (s.direct()) {
+                runConv(d, kp, input, weight, planar, y, s);
+                return y;
+            }
+            // A strided 1x1 conv's staged input (x subsampled) is kept with x, since a downsampling block's shortcut
+            // and its first convolution read the same one; padded inputs are staged per call, as keeping them would
+            // double the activations the relevance passes hold. Released right after queuing: OpenCL keeps the
+            // memory until the kernels using it have run.
+            boolean subsampled = weight.shape().dim(2) == 1 && weight.shape().dim(3) == 1 && p.padH() == 0
+                    && p.padW() == 0;
+            try (Tensor staged = subsampled
+                    ? input.derived("staged for 1x1 stride " + p.strideH() + "x" + p.strideW() + ", plane "
+                            + s.plane(), () -> stage(d, input, p, s, kp))
+                    : stage(d, input, p, s, kp)) {
+                runConv(d, kp, staged, weight, planar, y, s);
+            }
             return y;
         }
-        // A strided 1x1 conv's staged input (x subsampled) is kept with x, since a downsampling block's shortcut and
-        // its first convolution read the same one; padded inputs are staged per call, as keeping them would double
-        // the activations the relevance passes hold. Released right after queuing: OpenCL keeps the memory until
-        // the kernels using it have run.
-        boolean subsampled = weight.shape().dim(2) == 1 && weight.shape().dim(3) == 1 && p.padH() == 0
-                && p.padW() == 0;
-        try (Tensor staged = subsampled
-                ? x.derived("staged for 1x1 stride " + p.strideH() + "x" + p.strideW() + ", plane " + s.plane(),
-                        () -> stage(d, x, p, s, kp))
-                : stage(d, x, p, s, kp)) {
-            runConv(d, kp, staged, weight, e, y, s);
-        }
-        return y;
     }
 
     /** conv.cl's stage_input: x padded with zeros and split into stride phases, as {@code s} lays it out. */
@@ -81,7 +85,7 @@ final class ClConv {
         Tensor staged = d.allocate(Shape.of(planes, s.phases(), s.plane()));
         d.kernel(FILE, "stage_input", kp.defines()).launch(kp.global(ceilDiv(s.plane(), s.cols()), s.phases(), planes),
                 kp.local(3), x, staged, planes, xs.dim(2), xs.dim(3), p.strideH(), p.strideW(), p.padH(), p.padW(),
-                s.phasesH(), s.phasesW(), s.cols(), s.plane());
+                s.phasesH(), s.phasesW(), s.cols(), s.plane(), ClDevice.planeStride(x));
         return staged;
     }
 
@@ -129,14 +133,17 @@ final class ClConv {
         Shape ys = y.shape();
         int taps = s.tapOffsets().length;
         try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
-            int step = alignedChannelStep(ys, s.cols(), kp);
+            int outPlane = ClDevice.planeStride(y);
+            // padded planes are whole vectors: every store is aligned already
+            int step = outPlane != ys.dim(2) * ys.dim(3) ? 1 : alignedChannelStep(ys, s.cols(), kp);
             long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()),
                     ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()) + (step > 1 ? 1 : 0), ys.dim(0));
             boolean pointwise = taps == 1 && s.tapOffsets()[0] == 0;
             d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global, kp.local(global.length), xs, weight,
                     e.bias() != null ? e.bias() : weight, tapOffsets, e.operand() != null ? e.operand() : y, y,
                     weight.shape().dim(1), ys.dim(1), taps, s.channelStride(), s.cols(), ys.dim(2), ys.dim(3),
-                    e.bits(), weightStride, step);
+                    e.bits(), weightStride, step, outPlane,
+                    e.operand() != null ? ClDevice.planeStride(e.operand()) : outPlane);
         }
     }
 

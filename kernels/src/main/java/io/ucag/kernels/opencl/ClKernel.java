@@ -4,6 +4,9 @@ import static org.jocl.CL.clEnqueueNDRangeKernel;
 import static org.jocl.CL.clSetKernelArg;
 
 import io.ucag.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -19,14 +22,28 @@ public final class ClKernel {
     public record Local(long bytes) {
     }
 
+    /** Makes a compact copy of a tensor whose planes are padded ({@link ClBuffer#padded}). */
+    interface PlaneCompactor {
+        Tensor compact(Tensor padded);
+    }
+
+    /**
+     * Kernels that take each tensor's plane stride as an argument and so read (and write) padded planes; every other
+     * kernel is given a compact copy of a padded argument, made just before it is queued.
+     */
+    private static final Set<String> PLANE_AWARE = Set.of("conv2d", "stage_input", "winograd_input",
+            "winograd_output", "compact_planes");
+
     private final cl_kernel kernel;
     private final cl_command_queue queue;
     private final String name;
+    private final PlaneCompactor compactor;
 
-    ClKernel(cl_kernel kernel, cl_command_queue queue, String name) {
+    ClKernel(cl_kernel kernel, cl_command_queue queue, String name, PlaneCompactor compactor) {
         this.kernel = kernel;
         this.queue = queue;
         this.name = name;
+        this.compactor = compactor;
     }
 
     public String name() {
@@ -44,14 +61,23 @@ public final class ClKernel {
                 return; // nothing to compute; OpenCL rejects empty ranges
             }
         }
+        List<Tensor> copies = new ArrayList<>(0);
         try {
             for (int i = 0; i < args.length; i++) {
-                setArg(i, args[i]);
+                Object arg = args[i];
+                if (arg instanceof Tensor t && ((ClBuffer) t.buffer()).padded() && !PLANE_AWARE.contains(name)) {
+                    Tensor copy = compactor.compact(t);
+                    copies.add(copy);
+                    arg = copy;
+                }
+                setArg(i, arg);
             }
             clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
         } catch (CLException e) {
             throw new IllegalStateException("opencl: kernel " + name + " failed to launch over "
                     + java.util.Arrays.toString(global) + ": " + e.getMessage(), e);
+        } finally {
+            copies.forEach(Tensor::close); // safe while queued (ClBuffer)
         }
     }
 

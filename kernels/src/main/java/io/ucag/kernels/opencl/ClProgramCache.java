@@ -37,10 +37,14 @@ final class ClProgramCache {
     private final Map<String, ClKernel> kernels = new ConcurrentHashMap<>();
     private final Map<ClKernel, cl_kernel> handles = new ConcurrentHashMap<>();
 
-    ClProgramCache(cl_context context, cl_device_id device, cl_command_queue queue) {
+    private final ClKernel.PlaneCompactor compactor;
+
+    ClProgramCache(cl_context context, cl_device_id device, cl_command_queue queue,
+                   ClKernel.PlaneCompactor compactor) {
         this.context = context;
         this.device = device;
         this.queue = queue;
+        this.compactor = compactor;
     }
 
     ClKernel kernel(String file, String kernelName, String options) {
@@ -49,7 +53,7 @@ final class ClProgramCache {
             cl_program program = programs.computeIfAbsent(programKey, pk -> build(file, options));
             try {
                 cl_kernel handle = clCreateKernel(program, kernelName, null);
-                ClKernel kernel = new ClKernel(handle, queue, kernelName);
+                ClKernel kernel = new ClKernel(handle, queue, kernelName, compactor);
                 handles.put(kernel, handle);
                 return kernel;
             } catch (CLException e) {

@@ -166,22 +166,26 @@ final class ClWinograd {
         int points = points(tileOut);
         int passes = passes(n, points, Math.max(c, o), th * tw, kp.tilePx(), maxBytes);
         String defines = "-DTILE_OUT=" + tileOut;
-        Tensor y = d.allocate(ys);
-        // released right after queuing: OpenCL keeps the memory until the kernels using it have run
-        try (Tensor u = transformedFilter(d, weight, tileOut)) {
+        Tensor y = d.allocatePlanes(ys, kp.tilePx());
+        int yPlane = ClDevice.planeStride(y);
+        // released right after queuing: OpenCL keeps the memory until the kernels using it have run; x and the
+        // operand as the plane-aware transforms read them (ClDevice.planar)
+        try (Tensor u = transformedFilter(d, weight, tileOut); Tensor input = d.planar(x);
+             Tensor operand = e.operand() != null ? d.planar(e.operand()) : null) {
             for (int pass = 0; pass < passes; pass++) {
                 int n0 = (int) ((long) pass * n / passes);
                 int nb = (int) ((long) (pass + 1) * n / passes) - n0;
                 int t = nb * th * tw;
                 try (Tensor v = d.allocate(Shape.of(points, c, 1, t));
                      Tensor m = d.allocate(Shape.of(points, o, 1, t))) {
-                    d.kernel(FILE, "winograd_input", defines).launch(transformGlobal(t, c), TRANSFORM_GROUP, x, v, c,
-                            x.shape().dim(2), x.shape().dim(3), p.padH(), p.padW(), th, tw, n0, nb);
+                    d.kernel(FILE, "winograd_input", defines).launch(transformGlobal(t, c), TRANSFORM_GROUP, input, v,
+                            c, x.shape().dim(2), x.shape().dim(3), p.padH(), p.padW(), th, tw, n0, nb,
+                            ClDevice.planeStride(input));
                     ClConv.runConv(d, kp, v, u, new ClConv.Epilogue(null, null, false), m,
                             new ConvStaging(true, t, 1, 1, t, new int[] {0}), o * c);
                     d.kernel(FILE, "winograd_output", defines).launch(transformGlobal(t, o), TRANSFORM_GROUP, m,
-                            bias != null ? bias : m, e.operand() != null ? e.operand() : m, y, o, ys.dim(2), ys.dim(3),
-                            th, tw, n0, nb, e.bits());
+                            bias != null ? bias : m, operand != null ? operand : m, y, o, ys.dim(2), ys.dim(3),
+                            th, tw, n0, nb, e.bits(), yPlane, operand != null ? ClDevice.planeStride(operand) : yPlane);
                 }
             }
         }

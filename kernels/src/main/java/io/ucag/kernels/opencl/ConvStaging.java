@@ -17,6 +17,11 @@ import io.ucag.runtime.ops.Conv2dParams;
 record ConvStaging(boolean direct, int cols, int phasesH, int phasesW, int plane, int[] tapOffsets) {
 
     static ConvStaging of(Shape input, Shape weight, Conv2dParams p, int tilePx) {
+        return of(input, weight, p, tilePx, input.dim(2) * input.dim(3));
+    }
+
+    /** The same for an input whose (n, c) planes start {@code inputPlane} floats apart (H*W, or padded). */
+    static ConvStaging of(Shape input, Shape weight, Conv2dParams p, int tilePx, int inputPlane) {
         int h = input.dim(2);
         int w = input.dim(3);
         int kh = weight.dim(2);
@@ -26,7 +31,7 @@ record ConvStaging(boolean direct, int cols, int phasesH, int phasesW, int plane
         boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0
                 && p.padW() == 0;
         if (pointwise && oh * ow >= tilePx) {
-            return new ConvStaging(true, w, 1, 1, h * w, new int[] {0});
+            return new ConvStaging(true, w, 1, 1, inputPlane, new int[] {0});
         }
         int phasesH = kh == 1 || p.dilationH() % p.strideH() == 0 ? 1 : p.strideH();
         int phasesW = kw == 1 || p.dilationW() % p.strideW() == 0 ? 1 : p.strideW();

@@ -41,7 +41,9 @@
 //                 runs conv2d as a 1x1 conv: x^T (K, N) is the staged input (C = K, one row of N pixels) and
 //                 y^T (M, N) comes back transposed.
 //
-// Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl); weight (O,C,KH,KW) alike,
+// Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl), except that conv2d's output
+// and operand planes start outPlane and operandPlane floats apart (OH*OW, or more where planes are padded to whole
+// vectors: ClBuffer.padded) and its direct input's channelStride apart; weight (O,C,KH,KW) alike,
 // i.e. (O, C*KH*KW) row-major with k = (c*KH + ky)*KW + kx. Matrices are row-major. Geometry comes as kernel
 // arguments.
 
@@ -87,7 +89,7 @@
 
 __kernel void stage_input(__global const float* x_g, __global float* xs_g, const int planes, const int H,
                           const int W, const int SH, const int SW, const int PH, const int PW, const int phasesH,
-                          const int phasesW, const int cols, const int plane) {
+                          const int phasesW, const int cols, const int plane, const int xPlane) {
     const int r = get_global_id(0);
     const int phase = get_global_id(1);
     const int p = get_global_id(2);
@@ -104,7 +106,7 @@ __kernel void stage_input(__global const float* x_g, __global float* xs_g, const
         }
         return;
     }
-    __global const float* x_row = x_g + ((size_t)p * H + h) * W;
+    __global const float* x_row = x_g + (size_t)p * xPlane + h * W; // x's planes start xPlane floats apart
     for (int j = 0; j < end; j++) {
         const int w = w0 + j * SW;
         row_p[j] = w >= 0 && w < W ? x_row[w] : 0.0f;
@@ -147,7 +149,8 @@ __kernel void flip_transpose(__global const float* w_g, __global float* out_g, c
 __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __global const float* b_g,
                      __global const int* taps_g, __global const float* r_g, __global float* y_g, const int C,
                      const int O, const int taps, const int channelStride, const int cols, const int OH,
-                     const int OW, const int epilogue, const int weightStride, const int channelStep) {
+                     const int OW, const int epilogue, const int weightStride, const int channelStep,
+                     const int outPlane, const int operandPlane) {
     // the tile's channels o0 + i*channelStep: consecutive (channelStep 1), or, for aligned stores, channels whose
     // planes start at the same offset from a TILE_PX-float boundary (channelStep > 1, tiles in blocks of
     // channelStep*TILE_OC channels)
@@ -158,7 +161,7 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
     // with channelStep > 1 (only where cols == OW) pixel tiles begin that offset early, so that every store of
     // TILE_PX floats but a plane's first and last is aligned: misaligned stores split across cache lines and
     // made short reductions (1x1, 64 channels, 81x81 planes) a third slower
-    const int shift = channelStep > 1 ? (int)((((size_t)n * O + o0) * OH * OW) % TILE_PX) : 0;
+    const int shift = channelStep > 1 ? (int)((((size_t)n * O + o0) * outPlane) % TILE_PX) : 0;
     const int q0Unclamped = get_global_id(1) * TILE_PX - shift;
     if (o0 >= O || q0Unclamped >= pixels) {
         return;
@@ -209,9 +212,8 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
         const int o = o0 + i * channelStep;
         if (o < O) {
             pixelV v = (epilogue & EPILOGUE_BIAS) ? acc_p[i] + (pixelV)(b_g[o]) : acc_p[i];
-            const size_t plane = ((size_t)n * O + o) * OH * OW;
-            __global float* y_plane = y_g + plane;
-            __global const float* r_plane = r_g + plane;
+            __global float* y_plane = y_g + ((size_t)n * O + o) * outPlane;
+            __global const float* r_plane = r_g + ((size_t)n * O + o) * operandPlane;
             if (contiguous) {
                 if (epilogue & EPILOGUE_RESIDUAL) {
                     v += vloadPx(0, r_plane + oy0 * OW + ox0);

@@ -8,6 +8,9 @@
 //                [left, left+out_w); planes = the product of all axes but the last two.
 //   pad_constant out (planes, out_h, out_w) = in placed at (top, left), `value` elsewhere
 //                (F.pad(x, (left, right, top, bottom), value=value)).
+//   compact_planes out (planes, plane) = in's planes of `plane` values, which start `stride` floats apart (a
+//                convolution's output with planes padded to whole vectors, ClBuffer.padded). One work item per
+//                plane.
 //
 // Layout: dense row-major float32; plane p, row y, column x is at (p * H + y) * W + x.
 
@@ -41,4 +44,15 @@ __kernel void pad_constant(const __global float* restrict in_g, __global float* 
     const int plane = row / out_h;
     const bool inside = x >= 0 && x < in_w && y >= 0 && y < in_h;
     out_g[i] = inside ? in_g[(plane * in_h + y) * in_w + x] : value;
+}
+
+__kernel void compact_planes(const __global float* restrict in_g, __global float* restrict out_g, const int planes,
+                             const int plane, const int stride) {
+    const int p = get_global_id(0);
+    GUARD(p, planes);
+    const __global float* in_p = in_g + (size_t)p * stride;
+    __global float* out_p = out_g + (size_t)p * plane;
+    for (int i = 0; i < plane; i++) {
+        out_p[i] = in_p[i];
+    }
 }

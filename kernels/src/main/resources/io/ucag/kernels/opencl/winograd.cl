@@ -16,7 +16,9 @@
 //   winograd_output  y (N, O, OH, OW) for images n0 .. n0+NB-1 from M (n*n, O, T): the tile A^T M A, then conv.cl's
 //                    epilogue (+ b[o], + r at y's index, ReLU, r / ., r * .; bits of `epilogue` as there), stored
 //                    where it lies inside OH x OW. Work item: one tile of one output channel. Global size (T, O).
-// TH = ceil(OH / m), TW = ceil(OW / m). Layouts: NCHW as in conv.cl; U, V, M row-major as written.
+// TH = ceil(OH / m), TW = ceil(OW / m). Layouts: NCHW as in conv.cl, except that x's planes start xPlane floats
+// apart and y's and the operand's yPlane and rPlane (H*W, or more where planes are padded: ClBuffer.padded); U, V,
+// M row-major as written.
 //
 // Interpolation points: F(4x4) 0, 1, -1, 2, -2 and infinity; F(6x6) adds 1/2 and -1/2 (the usual choice, whose
 // transforms stay within factors 1/90 .. 32). Accuracy: the transforms' factors make the rounding error about ten
@@ -139,7 +141,7 @@ __kernel void winograd_filter(__global const float* w_g, __global float* u_g, co
 
 __kernel void winograd_input(__global const float* x_g, __global float* v_g, const int C, const int H,
                              const int W, const int PH, const int PW, const int TH, const int TW, const int n0,
-                             const int NB) {
+                             const int NB, const int xPlane) {
     const int tile = get_global_id(0);
     const int c = get_global_id(1);
     const int tiles = NB * TH * TW;
@@ -150,7 +152,7 @@ __kernel void winograd_input(__global const float* x_g, __global float* v_g, con
     const int ty = tile / TW - n * TH;
     const int tx = tile - (tile / TW) * TW;
     const size_t point = (size_t)C * tiles;
-    __global const float* x_plane = x_g + ((size_t)(n0 + n) * C + c) * H * W;
+    __global const float* x_plane = x_g + ((size_t)(n0 + n) * C + c) * xPlane; // planes xPlane floats apart
     const int y0 = TILE_OUT * ty - PH;
     const int x0 = TILE_OUT * tx - PW;
     float t[TILE_IN][TILE_IN]; // (B^T d)^T: column j of the tile d, transformed, is row j
@@ -179,7 +181,8 @@ __kernel void winograd_input(__global const float* x_g, __global float* v_g, con
 
 __kernel void winograd_output(__global const float* m_g, __global const float* b_g, __global const float* r_g,
                               __global float* y_g, const int O, const int OH, const int OW, const int TH,
-                              const int TW, const int n0, const int NB, const int epilogue) {
+                              const int TW, const int n0, const int NB, const int epilogue, const int yPlane,
+                              const int rPlane) {
     const int tile = get_global_id(0);
     const int o = get_global_id(1);
     const int tiles = NB * TH * TW;
@@ -199,7 +202,8 @@ __kernel void winograd_output(__global const float* m_g, __global const float* b
         }
         OUTPUT_LINE(column, t[j]);
     }
-    const size_t plane = ((size_t)(n0 + n) * O + o) * OH * OW;
+    const size_t plane = ((size_t)(n0 + n) * O + o) * yPlane;        // y's planes yPlane floats apart
+    const size_t operand = ((size_t)(n0 + n) * O + o) * rPlane;      // the operand's rPlane floats apart
     const float bias = (epilogue & EPILOGUE_BIAS) ? b_g[o] : 0.0f;
     const int rows = min(TILE_OUT, OH - TILE_OUT * ty);
     const int cols = min(TILE_OUT, OW - TILE_OUT * tx);
@@ -210,21 +214,23 @@ __kernel void winograd_output(__global const float* m_g, __global const float* b
         }
         float out[TILE_OUT];
         OUTPUT_LINE(row, out);
-        const size_t at = plane + (size_t)(TILE_OUT * ty + i) * OW + TILE_OUT * tx;
+        const size_t within = (size_t)(TILE_OUT * ty + i) * OW + TILE_OUT * tx;
+        const size_t at = plane + within;
+        const size_t r_at = operand + within;
         UNROLL for (int j = 0; j < TILE_OUT; j++) {
             if (i < rows && j < cols) { // the last tiles of a row or column reach past the output
                 float value = out[j] + bias;
                 if (epilogue & EPILOGUE_RESIDUAL) {
-                    value += r_g[at + j];
+                    value += r_g[r_at + j];
                 }
                 if (epilogue & EPILOGUE_RELU) {
                     value = fmax(value, 0.0f);
                 }
                 if (epilogue & EPILOGUE_DIVIDE) {
-                    value = r_g[at + j] / value;
+                    value = r_g[r_at + j] / value;
                 }
                 if (epilogue & EPILOGUE_MULTIPLY) {
-                    value = r_g[at + j] * value;
+                    value = r_g[r_at + j] * value;
                 }
                 y_g[at + j] = value;
             }

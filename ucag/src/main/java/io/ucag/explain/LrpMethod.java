@@ -6,6 +6,7 @@ import io.ucag.models.relevance.Composites;
 import io.ucag.models.relevance.Relevance;
 import io.ucag.models.relevance.RelevancePass;
 import io.ucag.models.relevance.Seed;
+import io.ucag.runtime.AlignedPlanes;
 import io.ucag.runtime.FastConvolutions;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -51,8 +52,11 @@ public abstract class LrpMethod implements RelevanceExplainer {
     public Relevance relevance(Model model, Tensor images, int[] targets, Collection<String> layers) {
         InputGradients.checkTargets(name, images, targets);
         Composite rules = compositeFor(model);
-        // z-plus and alpha-beta convolutions do not notice a fast convolution's rounding (Composite's measurement)
-        try (FastConvolutions fast = rules.signDefiniteConvolutions() ? FastConvolutions.allow() : null) {
+        // z-plus and alpha-beta convolutions do not notice a fast convolution's rounding (Composite's measurement);
+        // padded planes change no value and paid here despite the copies the element-wise rules make of them
+        // (LRP alpha1-beta0 + UCAG, four alternating pairs: 11.3 -> 10.8 s on average)
+        try (FastConvolutions fast = rules.signDefiniteConvolutions() ? FastConvolutions.allow() : null;
+             AlignedPlanes aligned = AlignedPlanes.allow()) {
             return RelevancePass.run(model, images, seed(targets), rules, layers);
         }
     }

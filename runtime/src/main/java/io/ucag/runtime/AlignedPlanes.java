@@ -10,32 +10,24 @@ package io.ucag.runtime;
  * the thread that opened them, like {@link FastConvolutions}.
  */
 public final class AlignedPlanes implements AutoCloseable {
-    private static final ThreadLocal<int[]> OPEN = ThreadLocal.withInitial(() -> new int[1]);
-    private final Thread owner = Thread.currentThread();
-    private boolean closed;
+    private static final ThreadScopes SCOPES = new ThreadScopes("AlignedPlanes");
+    private final ThreadScopes.Scope scope = SCOPES.open();
 
     private AlignedPlanes() {
-        OPEN.get()[0]++;
     }
 
-    /** Opens a scope in which this thread's convolutions may store padded planes. */
+    /** Opens a scope on this thread (see the class comment). */
     public static AlignedPlanes allow() {
         return new AlignedPlanes();
     }
 
     /** True inside a scope opened by this thread. */
     public static boolean allowed() {
-        return OPEN.get()[0] > 0;
+        return SCOPES.anyOpen();
     }
 
     @Override
     public void close() {
-        if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("an AlignedPlanes scope must be closed by the thread that opened it");
-        }
-        if (!closed) {
-            closed = true;
-            OPEN.get()[0]--;
-        }
+        scope.close();
     }
 }

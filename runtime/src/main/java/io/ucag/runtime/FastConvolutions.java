@@ -3,9 +3,9 @@ package io.ucag.runtime;
 /**
  * Marks code whose results tolerate convolutions by a faster algorithm with a larger rounding error -- the OpenCL
  * device's Winograd F(4x4, 3x3) or F(6x6, 3x3), about ten times the direct convolution's error: the CAM family's
- * passes, forward passes that only score images. Methods that amplify rounding (the relevance and gradient families) never open
- * one, so they keep the direct convolution. Scopes nest and are confined to the thread that opened them, like
- * {@link TensorScope}:
+ * passes, forward passes that only score images. Methods that amplify rounding (the relevance and gradient families)
+ * never open one, so they keep the direct convolution. Scopes nest and are confined to the thread that opened them,
+ * like {@link TensorScope}:
  *
  * <pre>{@code
  * try (FastConvolutions fast = FastConvolutions.allow()) {
@@ -17,32 +17,24 @@ package io.ucag.runtime;
  * nowhere, {@code auto} (the default) inside them.
  */
 public final class FastConvolutions implements AutoCloseable {
-    private static final ThreadLocal<int[]> OPEN = ThreadLocal.withInitial(() -> new int[1]);
-    private final Thread owner = Thread.currentThread();
-    private boolean closed;
+    private static final ThreadScopes SCOPES = new ThreadScopes("FastConvolutions");
+    private final ThreadScopes.Scope scope = SCOPES.open();
 
     private FastConvolutions() {
-        OPEN.get()[0]++;
     }
 
-    /** Opens a scope in which this thread's convolutions may take the faster algorithm. */
+    /** Opens a scope on this thread (see the class comment). */
     public static FastConvolutions allow() {
         return new FastConvolutions();
     }
 
     /** True inside a scope opened by this thread. */
     public static boolean allowed() {
-        return OPEN.get()[0] > 0;
+        return SCOPES.anyOpen();
     }
 
     @Override
     public void close() {
-        if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("a FastConvolutions scope must be closed by the thread that opened it");
-        }
-        if (!closed) {
-            closed = true;
-            OPEN.get()[0]--;
-        }
+        scope.close();
     }
 }

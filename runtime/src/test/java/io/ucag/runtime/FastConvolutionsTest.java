@@ -17,6 +17,11 @@ class FastConvolutionsTest {
                 inner.close(); // closing twice counts once
             }
             assertTrue(FastConvolutions.allowed(), "the outer scope is still open");
+            assertFalse(AlignedPlanes.allowed(), "scopes of another kind are counted apart");
+            try (AlignedPlanes aligned = AlignedPlanes.allow()) {
+                assertTrue(AlignedPlanes.allowed());
+            }
+            assertFalse(AlignedPlanes.allowed());
             AtomicBoolean elsewhere = new AtomicBoolean(true);
             Thread other = new Thread(() -> elsewhere.set(FastConvolutions.allowed()));
             other.start();

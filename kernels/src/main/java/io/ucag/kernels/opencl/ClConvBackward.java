@@ -129,11 +129,6 @@ final class ClConvBackward {
         boolean fewChannels = c <= FEW_CHANNELS;
         // lanes run over input channels, or for the few channels of an RGB input over pixels
         int pixels = fewChannels ? kp.vectorWidth() * FEW_CHANNEL_PIXEL_VECTORS : kp.inputTileX();
-        // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
-        // on both sides for every ox0 + [0, pixels) to fall inside the row
-        int padLeft = Math.max(0, -Math.floorDiv(p.padW() - (ws.dim(3) - 1) * p.dilationW(), p.strideW()));
-        int padRight = Math.max(0, Math.floorDiv(w - 1 + p.padW(), p.strideW()) + pixels - outW);
-        int rowWidth = padLeft + outW + padRight;
         // pixels x of one row that share x % strideW form a residue class of ceil(w / strideW) pixels at most
         int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
         long xTiles = (long) p.strideW() * tilesPerResidue;
@@ -147,6 +142,11 @@ final class ClConvBackward {
                     p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), tilesPerResidue);
             return dx;
         }
+        // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns
+        // on both sides for every ox0 + [0, pixels) to fall inside the row
+        int padLeft = Math.max(0, -Math.floorDiv(p.padW() - (ws.dim(3) - 1) * p.dilationW(), p.strideW()));
+        int padRight = Math.max(0, Math.floorDiv(w - 1 + p.padW(), p.strideW()) + pixels - outW);
+        int rowWidth = padLeft + outW + padRight;
         // released right after queuing: OpenCL keeps the memory until the kernels that use it have run
         try (Tensor gyStaged = padRows(d, kp, gradOut, 0, 1, rowWidth, 0, padLeft)) {
             int channelTiles = ceilDiv(c, kp.vectorWidth());

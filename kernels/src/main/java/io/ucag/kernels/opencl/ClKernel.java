@@ -61,12 +61,15 @@ public final class ClKernel {
                 return; // nothing to compute; OpenCL rejects empty ranges
             }
         }
-        List<Tensor> copies = new ArrayList<>(0);
+        List<Tensor> copies = null; // compact copies of padded arguments, made only where there are any
         try {
             for (int i = 0; i < args.length; i++) {
                 Object arg = args[i];
                 if (arg instanceof Tensor t && ((ClBuffer) t.buffer()).padded() && !PLANE_AWARE.contains(name)) {
                     Tensor copy = compactor.compact(t);
+                    if (copies == null) {
+                        copies = new ArrayList<>();
+                    }
                     copies.add(copy);
                     arg = copy;
                 }
@@ -77,7 +80,9 @@ public final class ClKernel {
             throw new IllegalStateException("opencl: kernel " + name + " failed to launch over "
                     + java.util.Arrays.toString(global) + ": " + e.getMessage(), e);
         } finally {
-            copies.forEach(Tensor::close); // safe while queued (ClBuffer)
+            if (copies != null) {
+                copies.forEach(Tensor::close); // safe while queued (ClBuffer)
+            }
         }
     }
 

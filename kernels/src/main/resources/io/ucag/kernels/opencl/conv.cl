@@ -17,7 +17,8 @@
 //                 KH == 1, e.g. a 1x1 stride-2 conv stages one phase). Work item: one staged row.
 //                 Global size (ceil(PLANE / COLS), PHASES_H*PHASES_W, N*C).
 //                 For 1x1 stride-1 unpadded convs with OH*OW >= TILE_PX, x itself is the staged input (COLS = W,
-//                 PLANE = H*W, one phase).
+//                 PLANE = x's plane stride: H*W, or more where its planes are padded, one phase). stage_input reads
+//                 x's planes xPlane floats apart likewise.
 //   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q]
 //                 (+ b[o]) (+ r[n, o, oy, ox]) (ReLU) (r / ., r * .), summed in (c, ky, kx) order, the epilogue in brackets
 //                 chosen by the bits of `epilogue` (EPILOGUE_*); taps_g holds each tap's offset within one channel's

@@ -178,7 +178,8 @@ final class Bench implements Callable<Integer> {
                     100 * entry.seconds() / profile.totalSeconds(),
                     entry.flops() > 0 ? String.format(Locale.ROOT, "%.1f", entry.gflops()) : "");
         }
-        printCostliestShapes(out, profile.calls(), 15);
+        // -Ducag.bench.shapes=N lists more (a kernel author's view of the whole pass)
+        printCostliestShapes(out, profile.calls(), Integer.getInteger("ucag.bench.shapes", 15));
     }
 
     /** The {@code count} (op, shapes) pairs that took the most time in all, with their calls and GFLOP/s. */

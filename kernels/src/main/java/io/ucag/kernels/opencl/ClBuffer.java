@@ -11,17 +11,22 @@ import org.jocl.cl_mem;
 public final class ClBuffer extends DeviceBuffer {
     private final cl_mem mem;
     private final ClBufferPool pool; // where the memory goes when released
+    private final long bytes;        // of mem: at least the floats (ClBufferPool.SLACK)
     private final int planeSize;     // values per (n, c) plane, or 0 for a dense buffer
     private final int planeStride;   // floats from one plane to the next (a whole number of vectors)
 
-    ClBuffer(cl_mem mem, long floats, ClBufferPool pool) {
-        this(mem, floats, pool, 0, 0);
+    ClBuffer(cl_mem mem, long bytes, long floats, ClBufferPool pool) {
+        this(mem, bytes, floats, pool, 0, 0);
     }
 
-    /** A buffer of planes of {@code planeSize} values, each starting {@code planeStride} floats after the last. */
-    ClBuffer(cl_mem mem, long floats, ClBufferPool pool, int planeSize, int planeStride) {
+    /**
+     * {@code floats} values in {@code mem} of {@code bytes}, in planes of {@code planeSize} values, each starting
+     * {@code planeStride} floats after the last (0, 0: dense).
+     */
+    ClBuffer(cl_mem mem, long bytes, long floats, ClBufferPool pool, int planeSize, int planeStride) {
         super(floats);
         this.mem = mem;
+        this.bytes = bytes;
         this.pool = pool;
         this.planeSize = planeSize;
         this.planeStride = planeStride;
@@ -46,6 +51,6 @@ public final class ClBuffer extends DeviceBuffer {
 
     @Override
     protected void free() {
-        pool.recycle(mem, floats() * Float.BYTES);
+        pool.recycle(mem, bytes);
     }
 }

@@ -105,14 +105,14 @@ public final class ClDevice implements Device {
 
     /** New device memory for {@code shape}, contents undefined; refuses sizes above the allocation cap. */
     public Tensor allocate(Shape shape) {
-        cl_mem reused = pool.take(shape.bytes());
-        cl_mem mem = reused != null ? reused : createBuffer(shape, CL_MEM_READ_WRITE, null);
-        return tensor(shape, mem);
+        ClBufferPool.Reused reused = pool.take(shape.bytes());
+        return reused != null ? tensor(shape, reused.mem(), reused.bytes())
+                : tensor(shape, createBuffer(shape, CL_MEM_READ_WRITE, null), shape.bytes());
     }
 
-    private Tensor tensor(Shape shape, cl_mem mem) {
-        pool.lend(shape.bytes());
-        return new Tensor(this, shape, new ClBuffer(mem, shape.numel(), pool));
+    private Tensor tensor(Shape shape, cl_mem mem, long bytes) {
+        pool.lend(bytes);
+        return new Tensor(this, shape, new ClBuffer(mem, bytes, shape.numel(), pool));
     }
 
     /**
@@ -133,13 +133,19 @@ public final class ClDevice implements Device {
         if (!AlignedPlanes.allowed() || plane < vector || plane % vector == 0) {
             return allocate(shape);
         }
-        int stride = (plane + PLANE_ALIGNMENT - 1) / PLANE_ALIGNMENT * PLANE_ALIGNMENT;
+        return allocatePadded(shape, (plane + PLANE_ALIGNMENT - 1) / PLANE_ALIGNMENT * PLANE_ALIGNMENT);
+    }
+
+    /** Memory for the 4-D {@code shape} with each (n, c) plane starting {@code stride} floats after the last. */
+    Tensor allocatePadded(Shape shape, int stride) {
+        int plane = shape.dim(2) * shape.dim(3);
         long floats = (long) shape.dim(0) * shape.dim(1) * stride;
         long bytes = floats * Float.BYTES;
-        cl_mem reused = pool.take(bytes);
-        cl_mem mem = reused != null ? reused : createBuffer(shape, bytes, CL_MEM_READ_WRITE, null);
-        pool.lend(bytes);
-        return new Tensor(this, shape, new ClBuffer(mem, floats, pool, plane, stride));
+        ClBufferPool.Reused reused = pool.take(bytes);
+        cl_mem mem = reused != null ? reused.mem() : createBuffer(shape, bytes, CL_MEM_READ_WRITE, null);
+        long size = reused != null ? reused.bytes() : bytes;
+        pool.lend(size);
+        return new Tensor(this, shape, new ClBuffer(mem, size, floats, pool, plane, stride));
     }
 
     /**
@@ -202,14 +208,14 @@ public final class ClDevice implements Device {
             throw new IllegalArgumentException("fromArray: " + data.length + " values for shape " + shape + " ("
                     + shape.numel() + " expected)");
         }
-        cl_mem reused = pool.take(shape.bytes());
+        ClBufferPool.Reused reused = pool.take(shape.bytes());
         if (reused == null) {
             cl_mem mem = createBuffer(shape, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, Pointer.to(data));
-            return tensor(shape, mem);
+            return tensor(shape, mem, shape.bytes());
         }
         // Blocking: the caller may change its array as soon as this returns.
-        clEnqueueWriteBuffer(queue, reused, CL_TRUE, 0, shape.bytes(), Pointer.to(data), 0, null, null);
-        return tensor(shape, reused);
+        clEnqueueWriteBuffer(queue, reused.mem(), CL_TRUE, 0, shape.bytes(), Pointer.to(data), 0, null, null);
+        return tensor(shape, reused.mem(), reused.bytes());
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.ucag.runtime.BroadcastPlan;
 import io.ucag.runtime.OpShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Launches the kernels of {@code elementwise.cl}. */
 final class ClElementwise {
@@ -31,11 +33,13 @@ final class ClElementwise {
     }
 
     static Tensor relu(ClDevice d, Tensor x) {
-        return unary(d, "elementwise_relu", x, x.shape());
+        Tensor y = planeWise(d, "planes_relu", x.shape(), new Object[0], x);
+        return y != null ? y : unary(d, "elementwise_relu", x, x.shape());
     }
 
     static Tensor add(ClDevice d, Tensor a, Tensor b) {
-        return broadcast(d, "add", a, b);
+        Tensor y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add", a.shape(), new Object[0], a, b) : null;
+        return y != null ? y : broadcast(d, "add", a, b);
     }
 
     static Tensor mul(ClDevice d, Tensor a, Tensor b) {
@@ -49,6 +53,10 @@ final class ClElementwise {
     /** {@link io.ucag.runtime.Device#positiveShare} in one pass (elementwise.cl's positive_share). */
     static Tensor positiveShare(ClDevice d, Tensor mine, Tensor other, Tensor relevance, float step) {
         Shape shape = OpShapes.positiveShare(mine, other, relevance);
+        Tensor padded = planeWise(d, "planes_positive_share", shape, new Object[] {step}, mine, other, relevance);
+        if (padded != null) {
+            return padded;
+        }
         Tensor y = d.allocate(shape);
         int count = shape.numel();
         d.kernel(FILE, "positive_share", OPTIONS).launch(new long[] {count}, null, mine, other, relevance, y, step,
@@ -75,6 +83,43 @@ final class ClElementwise {
 
     static Tensor clamp(ClDevice d, Tensor x, float min, float max) {
         return unary(d, "elementwise_clamp", x, OpShapes.clamp(x, min, max), min, max);
+    }
+
+    /**
+     * {@code kernel(operands..., out, params..., plane, operand strides..., out stride)} over the (n, c) planes of
+     * {@code shape} (every operand's shape), where some operand's planes are padded (ClDevice.allocatePlanes):
+     * the {@code planes_*} kernels read each operand with its own plane stride and store with the padded one, so
+     * that the convolutions around the relevance rules' residual sums and shares read the layout they read fastest
+     * (an operand of dense 81x81 planes in a 1x1 convolution's store, 64 -> 256 channels, batch 3: 7.3 vs 4.4 ms).
+     * Null where no operand is padded in (n, c) planes of {@code shape}: the dense kernels apply.
+     */
+    private static Tensor planeWise(ClDevice d, String kernel, Shape shape, Object[] params, Tensor... operands) {
+        int stride = 0;
+        for (Tensor t : operands) {
+            ClBuffer b = (ClBuffer) t.buffer();
+            if (b.padded()) {
+                if (shape.rank() != 4 || b.planeSize() != shape.dim(2) * shape.dim(3)) {
+                    return null; // a padded tensor reshaped to other planes: the compact copy applies
+                }
+                stride = b.planeStride(); // one shape, one stride (ClDevice.PLANE_ALIGNMENT)
+            }
+        }
+        if (stride == 0) {
+            return null;
+        }
+        Tensor y = d.allocatePadded(shape, stride);
+        int plane = shape.dim(2) * shape.dim(3);
+        List<Object> args = new ArrayList<>(List.of(operands));
+        args.add(y);
+        args.addAll(List.of(params));
+        args.add(plane);
+        for (Tensor t : operands) {
+            args.add(ClDevice.planeStride(t));
+        }
+        args.add(stride);
+        d.kernel(FILE, kernel, OPTIONS).launch(new long[] {stride, (long) shape.dim(0) * shape.dim(1)}, null,
+                args.toArray());
+        return y;
     }
 
     /** Launches {@code kernel(in, out, params..., count)} over every element. */

@@ -32,7 +32,7 @@ public final class ClKernel {
      * kernel is given a compact copy of a padded argument, made just before it is queued.
      */
     private static final Set<String> PLANE_AWARE = Set.of("conv2d", "stage_input", "winograd_input",
-            "winograd_output", "compact_planes");
+            "winograd_output", "compact_planes", "planes_relu", "planes_add", "planes_positive_share");
 
     private final cl_kernel kernel;
     private final cl_command_queue queue;

@@ -9,6 +9,10 @@
 //       out_g[i] = f(in_g[i]) for i < count; global size (count).
 //   positive_share
 //       out_g[i] = f(mine_g[i], other_g[i], relevance_g[i]) (see the kernel); global size (count).
+//   planes_relu, planes_add, planes_positive_share
+//       elementwise_relu, broadcast_add (operands of one shape) and positive_share over (planes, plane) tensors
+//       whose planes start `*_stride` floats apart (padded planes: ClBuffer.padded; a dense operand's stride is its
+//       plane); out's padding is left undefined. Global size (out_stride, planes).
 //   broadcast_add_3d, broadcast_mul_3d, broadcast_div_3d    (precondition: the BroadcastPlan has <= 3 groups)
 //   broadcast_add_nd, broadcast_mul_nd, broadcast_div_nd    (any plan: 4 to 6 groups)
 //       out = a op b over a BroadcastPlan (see io.ucag.runtime.BroadcastPlan), whose groups are
@@ -43,6 +47,37 @@ __kernel void positive_share(__global const float* mine_g, __global const float*
     const float m = mine < 0.0f ? 0.0f : mine; // relu as elementwise_relu
     const float o = other < 0.0f ? 0.0f : other;
     out_g[i] = m * (relevance_g[i] / ((m + o) + step));
+}
+
+__kernel void planes_relu(__global const float* in_g, __global float* out_g, const int plane,
+                          const int in_stride, const int out_stride) {
+    const int i = get_global_id(0);
+    GUARD(i, plane);
+    const size_t p = get_global_id(1);
+    const float v = in_g[p * in_stride + i];
+    out_g[p * out_stride + i] = v < 0.0f ? 0.0f : v;
+}
+
+__kernel void planes_add(__global const float* a_g, __global const float* b_g, __global float* out_g,
+                         const int plane, const int a_stride, const int b_stride, const int out_stride) {
+    const int i = get_global_id(0);
+    GUARD(i, plane);
+    const size_t p = get_global_id(1);
+    out_g[p * out_stride + i] = a_g[p * a_stride + i] + b_g[p * b_stride + i];
+}
+
+__kernel void planes_positive_share(__global const float* mine_g, __global const float* other_g,
+                                    __global const float* relevance_g, __global float* out_g, const float step,
+                                    const int plane, const int mine_stride, const int other_stride,
+                                    const int relevance_stride, const int out_stride) {
+    const int i = get_global_id(0);
+    GUARD(i, plane);
+    const size_t p = get_global_id(1);
+    const float mine = mine_g[p * mine_stride + i];
+    const float other = other_g[p * other_stride + i];
+    const float m = mine < 0.0f ? 0.0f : mine;
+    const float o = other < 0.0f ? 0.0f : other;
+    out_g[p * out_stride + i] = m * (relevance_g[p * relevance_stride + i] / ((m + o) + step));
 }
 
 __kernel void elementwise_scale(__global const float* in_g, __global float* out_g, const float factor,

@@ -92,6 +92,8 @@ class ClAlignedPlanesTest {
             Tensor dense = cl.fromArray(x.shape(), x.toArray());
             assertArrayEquals(cl.relu(dense).toArray(), cl.relu(x).toArray(), "relu");
             assertArrayEquals(cl.add(dense, dense).toArray(), cl.add(x, x).toArray(), "add");
+            Tensor perChannel = cl.fromArray(Shape.of(1, 5, 1, 1), OpenClTestSupport.random(rnd, Shape.of(1, 5, 1, 1)));
+            assertArrayEquals(cl.add(dense, perChannel).toArray(), cl.add(x, perChannel).toArray(), "add, broadcast");
             Pool2dParams pool = Pool2dParams.of(3, 2, 1);
             assertArrayEquals(cl.maxPool2d(dense, pool).toArray(), cl.maxPool2d(x, pool).toArray(), "max pool");
             Tensor w = cl.fromArray(Shape.of(7, 405), OpenClTestSupport.random(rnd, Shape.of(7, 405)));
@@ -101,6 +103,37 @@ class ClAlignedPlanesTest {
             Tensor c = cl.fromArray(Shape.of(4, 5, 1, 1), OpenClTestSupport.random(rnd, Shape.of(4, 5, 1, 1)));
             assertArrayEquals(cl.conv2d(dense.reshape(2, 5, 3, 27), c, null, ONE).toArray(),
                     cl.conv2d(x.reshape(2, 5, 3, 27), c, null, ONE).toArray(), "other planes");
+        }
+    }
+
+    /** relu, add and positiveShare read padded and dense operands alike and keep the padding for the next conv. */
+    @Test
+    void elementWiseOpsOnPaddedOperandsStorePaddedPlanes() {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(8);
+        try (TensorScope scope = TensorScope.open()) {
+            Shape shape = Shape.of(2, 5, 9, 9);
+            Tensor a = paddedInput(cl, shape, rnd); // signed: relu and the shares' positive parts matter
+            Tensor b = paddedInput(cl, shape, rnd);
+            Tensor denseA = cl.fromArray(shape, a.toArray());
+            Tensor denseB = cl.fromArray(shape, b.toArray());
+            Tensor r = cl.fromArray(shape, OpenClTestSupport.random(rnd, shape));
+            Tensor[][] cases = { // expected, actual
+                {cl.relu(denseA), cl.relu(a)},
+                {cl.add(denseA, denseB), cl.add(a, b)},
+                {cl.add(denseA, denseB), cl.add(denseA, b)},
+                {cl.positiveShare(denseA, denseB, r, 1e-6f), cl.positiveShare(a, b, r, 1e-6f)},
+                {cl.positiveShare(denseB, denseA, r, 1e-6f), cl.positiveShare(denseB, a, r, 1e-6f)}};
+            for (Tensor[] c : cases) {
+                assertTrue(padded(c[1]));
+                assertEquals(ClDevice.planeStride(a), ClDevice.planeStride(c[1]));
+                assertArrayEquals(c[0].toArray(), c[1].toArray());
+                Tensor w = cl.fromArray(Shape.of(3, 5, 1, 1), OpenClTestSupport.random(rnd, Shape.of(3, 5, 1, 1)));
+                assertArrayEquals(cl.conv2d(c[0], w, null, ONE).toArray(), cl.conv2d(c[1], w, null, ONE).toArray(),
+                        "a convolution reads the padded result");
+            }
+            assertFalse(padded(cl.add(denseA, denseB)), "dense operands, dense result");
+            assertFalse(padded(cl.relu(a.reshape(2, 45, 3, 3))), "reshaped to other planes: a compact copy's result");
         }
     }
 

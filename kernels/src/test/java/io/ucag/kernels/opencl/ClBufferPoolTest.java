@@ -1,6 +1,8 @@
 package io.ucag.kernels.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +35,26 @@ class ClBufferPoolTest {
             }
             assertArrayEquals(expected, second.toArray());
         }
+    }
+
+    @Test
+    void aRequestTakesTheSmallestIdleBufferAtMostASixteenthLarger() {
+        ClBufferPool pool = new ClBufferPool(1L << 30);
+        long request = 2L << 20;
+        org.jocl.cl_mem within = new org.jocl.cl_mem();
+        org.jocl.cl_mem smaller = new org.jocl.cl_mem();
+        org.jocl.cl_mem tooLarge = new org.jocl.cl_mem();
+        pool.lend(3 * request);
+        pool.recycle(tooLarge, request + request / 16 + 4);
+        pool.recycle(smaller, request - 4);
+        pool.recycle(within, request + request / 16);
+        ClBufferPool.Reused taken = pool.take(request);
+        assertSame(within, taken.mem());
+        assertEquals(request + request / 16, taken.bytes(), "the buffer's own size, to be lent and recycled");
+        assertNull(pool.take(request), "neither a smaller buffer nor one more than a sixteenth larger");
+        assertSame(smaller, pool.take(request - 4).mem());
+        assertEquals(tooLarge, pool.take(request + 100).mem());
+        assertEquals(0, pool.pooledBytes());
     }
 
     @Test

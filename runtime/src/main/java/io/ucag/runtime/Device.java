@@ -111,6 +111,16 @@ public interface Device extends AutoCloseable {
 
     Tensor relu(Tensor x);
 
+    /**
+     * {@code relu(a + b)} (a residual block's output) with add's broadcasting; devices that can do it in one pass
+     * over the tensors save one. The same floats as the two ops.
+     */
+    default Tensor addRelu(Tensor a, Tensor b) {
+        try (Tensor sum = add(a, b)) {
+            return relu(sum);
+        }
+    }
+
     /** a + b with NumPy/PyTorch broadcasting. */
     Tensor add(Tensor a, Tensor b);
 
@@ -133,6 +143,20 @@ public interface Device extends AutoCloseable {
              Tensor stepTensor = fromArray(Shape.of(1), new float[] {step}); Tensor z = add(total, stepTensor);
              Tensor s = div(relevance, z)) {
             return mul(minePos, s);
+        }
+    }
+
+    /**
+     * Both terms' shares, {@code {positiveShare(a, b, relevance, step), positiveShare(b, a, relevance, step)}}: one
+     * pass over the three operands where the device can, the same floats.
+     */
+    default Tensor[] positiveShares(Tensor a, Tensor b, Tensor relevance, float step) {
+        Tensor first = positiveShare(a, b, relevance, step);
+        try {
+            return new Tensor[] {first, positiveShare(b, a, relevance, step)};
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
         }
     }
 

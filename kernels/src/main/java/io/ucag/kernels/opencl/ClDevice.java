@@ -331,6 +331,18 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor addRelu(Tensor a, Tensor b) {
+        OpShapes.requireSameDevice("addRelu", this, a, b);
+        return ClElementwise.addRelu(this, a, b);
+    }
+
+    @Override
+    public Tensor[] positiveShares(Tensor a, Tensor b, Tensor relevance, float step) {
+        OpShapes.requireSameDevice("positiveShares", this, a, b, relevance);
+        return ClElementwise.positiveShares(this, a, b, relevance, step);
+    }
+
+    @Override
     public Tensor positiveShare(Tensor mine, Tensor other, Tensor relevance, float step) {
         OpShapes.requireSameDevice("positiveShare", this, mine, other, relevance);
         return ClElementwise.positiveShare(this, mine, other, relevance, step);

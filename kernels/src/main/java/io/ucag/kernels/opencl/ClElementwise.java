@@ -5,7 +5,9 @@ import io.ucag.runtime.OpShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** Launches the kernels of {@code elementwise.cl}. */
 final class ClElementwise {
@@ -17,6 +19,7 @@ final class ClElementwise {
     private static final String OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
     /** Outer groups the {@code _nd} broadcast kernels index besides the mid and inner ones (plans have <= 6). */
     private static final int OUTER_GROUPS = 4;
+    private static final Object[] NONE = {};
 
     private ClElementwise() {
     }
@@ -33,13 +36,25 @@ final class ClElementwise {
     }
 
     static Tensor relu(ClDevice d, Tensor x) {
-        Tensor y = planeWise(d, "planes_relu", x.shape(), new Object[0], x);
-        return y != null ? y : unary(d, "elementwise_relu", x, x.shape());
+        Tensor[] y = planeWise(d, "planes_relu", x.shape(), 1, false, NONE, x);
+        return y != null ? y[0] : unary(d, "elementwise_relu", x, x.shape());
     }
 
     static Tensor add(ClDevice d, Tensor a, Tensor b) {
-        Tensor y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add", a.shape(), new Object[0], a, b) : null;
-        return y != null ? y : broadcast(d, "add", a, b);
+        Tensor[] y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add", a.shape(), 1, false, NONE, a, b) : null;
+        return y != null ? y[0] : broadcast(d, "add", a, b);
+    }
+
+    /** {@link io.ucag.runtime.Device#addRelu} in one pass where a and b are 4-D of one shape. */
+    static Tensor addRelu(ClDevice d, Tensor a, Tensor b) {
+        Tensor[] y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add_relu", a.shape(), 1, true, NONE, a, b)
+                : null;
+        if (y != null) {
+            return y[0];
+        }
+        try (Tensor sum = broadcast(d, "add", a, b)) {
+            return relu(d, sum);
+        }
     }
 
     static Tensor mul(ClDevice d, Tensor a, Tensor b) {
@@ -53,15 +68,33 @@ final class ClElementwise {
     /** {@link io.ucag.runtime.Device#positiveShare} in one pass (elementwise.cl's positive_share). */
     static Tensor positiveShare(ClDevice d, Tensor mine, Tensor other, Tensor relevance, float step) {
         Shape shape = OpShapes.positiveShare(mine, other, relevance);
-        Tensor padded = planeWise(d, "planes_positive_share", shape, new Object[] {step}, mine, other, relevance);
+        Tensor[] padded = planeWise(d, "planes_positive_share", shape, 1, false, new Object[] {step}, mine, other,
+                relevance);
         if (padded != null) {
-            return padded;
+            return padded[0];
         }
         Tensor y = d.allocate(shape);
         int count = shape.numel();
         d.kernel(FILE, "positive_share", OPTIONS).launch(new long[] {count}, null, mine, other, relevance, y, step,
                 count);
         return y;
+    }
+
+    /** {@link io.ucag.runtime.Device#positiveShares} in one pass where the operands are 4-D. */
+    static Tensor[] positiveShares(ClDevice d, Tensor a, Tensor b, Tensor relevance, float step) {
+        Shape shape = OpShapes.positiveShare(a, b, relevance);
+        Tensor[] shares = planeWise(d, "planes_positive_shares", shape, 2, true, new Object[] {step}, a, b,
+                relevance);
+        if (shares != null) {
+            return shares;
+        }
+        Tensor first = positiveShare(d, a, b, relevance, step);
+        try {
+            return new Tensor[] {first, positiveShare(d, b, a, relevance, step)};
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
     }
 
     static Tensor scale(ClDevice d, Tensor x, float factor) {
@@ -86,40 +119,53 @@ final class ClElementwise {
     }
 
     /**
-     * {@code kernel(operands..., out, params..., plane, operand strides..., out stride)} over the (n, c) planes of
-     * {@code shape} (every operand's shape), where some operand's planes are padded (ClDevice.allocatePlanes):
-     * the {@code planes_*} kernels read each operand with its own plane stride and store with the padded one, so
-     * that the convolutions around the relevance rules' residual sums and shares read the layout they read fastest
-     * (an operand of dense 81x81 planes in a 1x1 convolution's store, 64 -> 256 channels, batch 3: 7.3 vs 4.4 ms).
-     * Null where no operand is padded in (n, c) planes of {@code shape}: the dense kernels apply.
+     * {@code kernel(operands..., outputs..., params..., plane, operand strides..., output stride)} over the (n, c)
+     * planes of {@code shape} (every operand's shape): the {@code planes_*} kernels read each operand with its own
+     * plane stride and store with the padded one where an operand is padded (ClDevice.allocatePlanes), so that the
+     * convolutions around the relevance rules' residual sums and shares read the layout they read fastest (an
+     * operand of dense 81x81 planes in a 1x1 convolution's store, 64 -> 256 channels, batch 3: 7.3 vs 4.4 ms).
+     * Null where a padded operand was reshaped to other planes (its compact copy applies), where {@code shape} is not
+     * 4-D, or, unless {@code evenIfDense}, where no operand is padded (the flat dense kernels apply).
      */
-    private static Tensor planeWise(ClDevice d, String kernel, Shape shape, Object[] params, Tensor... operands) {
+    private static Tensor[] planeWise(ClDevice d, String kernel, Shape shape, int outputs, boolean evenIfDense,
+                                      Object[] params, Tensor... operands) {
+        if (shape.rank() != 4) {
+            return null;
+        }
+        int plane = shape.dim(2) * shape.dim(3);
         int stride = 0;
         for (Tensor t : operands) {
             ClBuffer b = (ClBuffer) t.buffer();
             if (b.padded()) {
-                if (shape.rank() != 4 || b.planeSize() != shape.dim(2) * shape.dim(3)) {
-                    return null; // a padded tensor reshaped to other planes: the compact copy applies
+                if (b.planeSize() != plane) {
+                    return null;
                 }
                 stride = b.planeStride(); // one shape, one stride (ClDevice.PLANE_ALIGNMENT)
             }
         }
-        if (stride == 0) {
+        if (stride == 0 && !evenIfDense) {
             return null;
         }
-        Tensor y = d.allocatePadded(shape, stride);
-        int plane = shape.dim(2) * shape.dim(3);
+        Tensor[] ys = new Tensor[outputs];
+        try {
+            for (int k = 0; k < outputs; k++) {
+                ys[k] = stride > 0 ? d.allocatePadded(shape, stride) : d.allocate(shape);
+            }
+        } catch (RuntimeException e) {
+            Arrays.stream(ys).filter(Objects::nonNull).forEach(Tensor::close);
+            throw e;
+        }
         List<Object> args = new ArrayList<>(List.of(operands));
-        args.add(y);
+        args.addAll(List.of(ys));
         args.addAll(List.of(params));
         args.add(plane);
         for (Tensor t : operands) {
             args.add(ClDevice.planeStride(t));
         }
-        args.add(stride);
-        d.kernel(FILE, kernel, OPTIONS).launch(new long[] {stride, (long) shape.dim(0) * shape.dim(1)}, null,
-                args.toArray());
-        return y;
+        args.add(stride > 0 ? stride : plane);
+        d.kernel(FILE, kernel, OPTIONS).launch(new long[] {(plane + 15) / 16, (long) shape.dim(0) * shape.dim(1)},
+                null, args.toArray());
+        return ys;
     }
 
     /** Launches {@code kernel(in, out, params..., count)} over every element. */
@@ -169,7 +215,7 @@ final class ClElementwise {
     private static int[] padFront(int[] values, int fill) {
         int[] padded = new int[OUTER_GROUPS + 2];
         int front = padded.length - values.length;
-        java.util.Arrays.fill(padded, 0, front, fill);
+        Arrays.fill(padded, 0, front, fill);
         System.arraycopy(values, 0, padded, front, values.length);
         return padded;
     }

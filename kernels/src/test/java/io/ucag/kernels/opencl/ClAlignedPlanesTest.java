@@ -106,7 +106,10 @@ class ClAlignedPlanesTest {
         }
     }
 
-    /** relu, add and positiveShare read padded and dense operands alike and keep the padding for the next conv. */
+    /**
+     * relu, add, addRelu and the positive shares read padded and dense operands alike and keep the padding for the
+     * next convolution.
+     */
     @Test
     void elementWiseOpsOnPaddedOperandsStorePaddedPlanes() {
         ClDevice cl = OpenClTestSupport.device();
@@ -123,7 +126,10 @@ class ClAlignedPlanesTest {
                 {cl.add(denseA, denseB), cl.add(a, b)},
                 {cl.add(denseA, denseB), cl.add(denseA, b)},
                 {cl.positiveShare(denseA, denseB, r, 1e-6f), cl.positiveShare(a, b, r, 1e-6f)},
-                {cl.positiveShare(denseB, denseA, r, 1e-6f), cl.positiveShare(denseB, a, r, 1e-6f)}};
+                {cl.positiveShare(denseB, denseA, r, 1e-6f), cl.positiveShare(denseB, a, r, 1e-6f)},
+                {cl.addRelu(denseA, denseB), cl.addRelu(a, denseB)},
+                {cl.positiveShare(denseA, denseB, r, 1e-6f), cl.positiveShares(a, denseB, r, 1e-6f)[0]},
+                {cl.positiveShare(denseB, denseA, r, 1e-6f), cl.positiveShares(a, denseB, r, 1e-6f)[1]}};
             for (Tensor[] c : cases) {
                 assertTrue(padded(c[1]));
                 assertEquals(ClDevice.planeStride(a), ClDevice.planeStride(c[1]));

@@ -93,6 +93,38 @@ class ClElementwiseTest {
         }
     }
 
+    /**
+     * The plane-wise fused ops (relu(a + b), both shares at once) equal the Java device's ops one by one bit for bit
+     * on 4-D tensors whose planes are and are not whole vectors; addRelu broadcasts as add does.
+     */
+    @Property(tries = 20)
+    void fusedResidualOpsEqualTheirOpsBitForBit(@ForAll @IntRange(min = 1, max = 3) int n,
+                                                @ForAll @IntRange(min = 1, max = 5) int c,
+                                                @ForAll @IntRange(min = 1, max = 21) int h,
+                                                @ForAll @IntRange(min = 1, max = 21) int w, @ForAll long seed) {
+        ClDevice cl = OpenClTestSupport.device();
+        Random rnd = new Random(seed);
+        Shape s = Shape.of(n, c, h, w);
+        float[] a = values(rnd, s, true);
+        float[] b = values(rnd, s, true);
+        float[] relevance = values(rnd, s, true);
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor aj = JAVA.fromArray(s, a);
+            Tensor bj = JAVA.fromArray(s, b);
+            Tensor rj = JAVA.fromArray(s, relevance);
+            Tensor ac = cl.fromArray(s, a);
+            Tensor bc = cl.fromArray(s, b);
+            Tensor rc = cl.fromArray(s, relevance);
+            assertSameBits("addRelu", JAVA.relu(JAVA.add(aj, bj)).toArray(), cl.addRelu(ac, bc).toArray());
+            Tensor row = cl.fromArray(Shape.of(w), values(rnd, Shape.of(w), true));
+            assertSameBits("addRelu, broadcast", JAVA.relu(JAVA.add(aj, JAVA.fromArray(row.shape(), row.toArray())))
+                    .toArray(), cl.addRelu(ac, row).toArray());
+            Tensor[] shares = cl.positiveShares(ac, bc, rc, 1e-6f);
+            assertSameBits("first share", JAVA.positiveShare(aj, bj, rj, 1e-6f).toArray(), shares[0].toArray());
+            assertSameBits("second share", JAVA.positiveShare(bj, aj, rj, 1e-6f).toArray(), shares[1].toArray());
+        }
+    }
+
     @Test
     void specialValuesFollowTorch() {
         ClDevice cl = OpenClTestSupport.device();

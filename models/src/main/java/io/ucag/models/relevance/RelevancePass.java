@@ -200,14 +200,18 @@ public final class RelevancePass {
         nonNegative = inputNonNegative;
         List<Step> shortcutSteps = new ArrayList<>();
         Tensor shortcut = sequence(block.shortcut(), x, shortcutSteps);
-        Tensor sum = d.add(body, shortcut);
-        Tensor y = d.relu(sum);
+        Tensor y = d.addRelu(body, shortcut);
         nonNegative = true;
         float eps = composite.stabilizer();
         steps.add(recording(List.of(block.name(), block.relu().name()), r -> {
-            boolean positive = composite.sum() == Composite.SumRule.POSITIVE;
-            Tensor[] shares = positive ? Redistribution.positiveSumShares(d, body, shortcut, r, eps)
-                    : Redistribution.sumShares(d, body, shortcut, sum, r, eps);
+            Tensor[] shares;
+            if (composite.sum() == Composite.SumRule.POSITIVE) {
+                shares = Redistribution.positiveSumShares(d, body, shortcut, r, eps);
+            } else { // the sum again rather than kept through the pass: one add, memory for the activations
+                try (Tensor sum = d.add(body, shortcut)) {
+                    shares = Redistribution.sumShares(d, body, shortcut, sum, r, eps);
+                }
+            }
             Tensor viaBody = backward(bodySteps, shares[0]);
             Tensor viaShortcut = backward(shortcutSteps, shares[1]);
             try (viaBody; viaShortcut) {

@@ -43,7 +43,7 @@ public final class OpProfile {
     }
 
     private Object timed(Device inner, Method method, Object[] args) throws Throwable {
-        boolean op = method.getReturnType() == Tensor.class;
+        boolean op = method.getReturnType() == Tensor.class || method.getReturnType() == Tensor[].class;
         if (op) {
             inner.synchronize(); // do not bill this op for work queued before it
         }
@@ -61,9 +61,10 @@ public final class OpProfile {
             long[] totals = nanosAndCalls.computeIfAbsent(name, k -> new long[2]);
             totals[0] += nanos;
             totals[1]++;
-            double opFlops = flopsOf(name, args, (Tensor) result);
+            Tensor[] results = result instanceof Tensor[] several ? several : new Tensor[] {(Tensor) result};
+            double opFlops = flopsOf(name, args, results[0]);
             flops.merge(name, opFlops, Double::sum);
-            calls.add(new Call(name, shapes(args, (Tensor) result), nanos / 1e9, opFlops));
+            calls.add(new Call(name, shapes(args, results), nanos / 1e9, opFlops));
         }
         return result;
     }
@@ -99,15 +100,19 @@ public final class OpProfile {
         };
     }
 
-    /** Tensor arguments' shapes, then the result's: {@code (12,64,81,81) (64,64,3,3) -> (12,64,81,81)}. */
-    private static String shapes(Object[] args, Tensor result) {
+    /** Tensor arguments' shapes, then the results': {@code (12,64,81,81) (64,64,3,3) -> (12,64,81,81)}. */
+    private static String shapes(Object[] args, Tensor[] results) {
         StringBuilder sb = new StringBuilder();
         for (Object a : args == null ? new Object[0] : args) {
             if (a instanceof Tensor t) {
                 sb.append(t.shape()).append(' ');
             }
         }
-        return sb.append("-> ").append(result.shape()).toString();
+        sb.append("->");
+        for (Tensor r : results) {
+            sb.append(' ').append(r.shape());
+        }
+        return sb.toString();
     }
 
     /** Every op call so far, in order. */

@@ -31,14 +31,8 @@ public final class Redistribution {
      * non-negative R.
      */
     public static Tensor[] positiveSumShares(Device d, Tensor a, Tensor b, Tensor relevance, float eps) {
-        if (eps > 0 && !Float.isInfinite(eps)) { // divideSigned's step: one fused pass per share
-            Tensor aShare = d.positiveShare(a, b, relevance, eps);
-            try {
-                return new Tensor[] {aShare, d.positiveShare(b, a, relevance, eps)};
-            } catch (RuntimeException e) {
-                aShare.close();
-                throw e;
-            }
+        if (eps > 0 && !Float.isInfinite(eps)) { // divideSigned's step: one fused pass for both shares
+            return d.positiveShares(a, b, relevance, eps);
         }
         try (TensorScope scope = TensorScope.open()) {
             Tensor aPos = d.relu(a);

@@ -53,6 +53,22 @@ class OpProfileTest {
     }
 
     @Test
+    void opsWithSeveralResultsAreCountedWithTheirShapes() {
+        OpProfile profile = new OpProfile();
+        Device p = profile.wrap(D);
+        try (Tensor a = p.fromArray(Shape.of(1, 2, 3, 3), new float[18]);
+             Tensor r = p.fromArray(Shape.of(1, 2, 3, 3), new float[18])) {
+            Tensor[] shares = p.positiveShares(a, a, r, 1e-6f);
+            try (Tensor first = shares[0]; Tensor second = shares[1]) {
+                List<OpProfile.Call> calls = profile.calls().stream()
+                        .filter(c -> c.op().equals("positiveShares")).toList();
+                assertEquals(1, calls.size());
+                assertEquals("(1,2,3,3) (1,2,3,3) (1,2,3,3) -> (1,2,3,3) (1,2,3,3)", calls.get(0).shapes());
+            }
+        }
+    }
+
+    @Test
     void opErrorsReachTheCallerUnwrapped() {
         Device p = new OpProfile().wrap(D);
         try (Tensor x = p.fromArray(Shape.of(2, 3), new float[6]); Tensor y = p.fromArray(Shape.of(4, 5),

@@ -14,9 +14,11 @@ final class ClPooling {
 
     static Tensor maxPool2d(ClDevice d, Tensor x, Pool2dParams p) {
         Shape os = OpShapes.pool2d("maxPool2d", x, p);
-        Tensor y = d.allocate(os);
-        d.kernel(FILE, "max_pool2d").launch(rows(os), null, windowArgs(x, y, p, null));
-        return y;
+        try (Tensor input = d.planar(x)) { // reads padded planes as they are
+            Tensor y = d.allocate(os);
+            d.kernel(FILE, "max_pool2d").launch(rows(os), null, windowArgs(input, y, p, ClDevice.planeStride(input)));
+            return y;
+        }
     }
 
     static Tensor avgPool2d(ClDevice d, Tensor x, Pool2dParams p, boolean countIncludePad) {

@@ -26,11 +26,13 @@ final class ClPoolingBackward {
                     args(new Object[] {gradOut, input, result}, geometry));
             return result;
         }
-        try (Tensor argMax = d.allocate(ys)) { // int offsets, in a buffer of the gradient's size
-            d.kernel(FILE, "max_pool2d_arg_max").launch(ClPooling.rows(ys), null, args(new Object[] {input, argMax}, geometry));
+        // int offsets, in a buffer of the gradient's size; padded planes read as they are
+        try (Tensor argMax = d.allocate(ys); Tensor x = d.planar(input); Tensor g = d.planar(gradOut)) {
+            d.kernel(FILE, "max_pool2d_arg_max").launch(ClPooling.rows(ys), null,
+                    args(new Object[] {x, argMax}, geometry, ClDevice.planeStride(x)));
             Tensor result = d.allocate(xs);
             d.kernel(FILE, "max_pool2d_backward").launch(ClPooling.rows(xs), null,
-                    args(new Object[] {gradOut, argMax, result}, geometry));
+                    args(new Object[] {g, argMax, result}, geometry, ClDevice.planeStride(g)));
             return result;
         }
     }

@@ -29,7 +29,8 @@
 // 23 -> 13 ms. Segments spanning more than POOL_SPAN columns (15 SW + KW > 64) reduce each window directly.
 __kernel void max_pool2d(__global const float* in_g, __global float* out_g,
                          const int H, const int W, const int OH, const int OW, const int planes,
-                         const int KH, const int KW, const int SH, const int SW, const int PH, const int PW) {
+                         const int KH, const int KW, const int SH, const int SW, const int PH, const int PW,
+                         const int in_plane) {
     const int row = get_global_id(0); // plane * OH + oy
     if (row >= planes * OH) {
         return;
@@ -39,7 +40,7 @@ __kernel void max_pool2d(__global const float* in_g, __global float* out_g,
     const int h0 = oy * SH - PH;
     const int hs = max(h0, 0);
     const int he = min(h0 + KH, H);
-    __global const float* plane_g = in_g + (size_t)plane * H * W;
+    __global const float* plane_g = in_g + (size_t)plane * in_plane;
     __global float* out_row = out_g + ((size_t)plane * OH + oy) * OW;
     float column_max_p[POOL_SPAN];
     int column_nan_p[POOL_SPAN];

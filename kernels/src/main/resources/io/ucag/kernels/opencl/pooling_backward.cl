@@ -10,6 +10,8 @@
 //                                  2, 161x161: the whole backward 18.7 -> 9.4 ms).
 //   max_pool2d_backward          : over INPUT rows: sums, for each pixel, the gradient of every window whose
 //                                  arg-max is this pixel (a row is one work item's, so its adds race with nothing).
+//   These two read the forward input's and the gradient's planes `in_plane` and `grad_plane` floats apart (padded
+//   planes, ClBuffer.padded: no compact copy of a convolution's output first).
 //   max_pool2d_backward_disjoint : over OUTPUT pixels; precondition SH >= KH and SW >= KW (windows never
 //                                  overlap): each window writes its gradient to its arg-max pixel of a
 //                                  zero-filled result. One pass instead of two.
@@ -65,7 +67,7 @@ inline float16 strided_columns(__global const float* row_g, int x0, int SW) {
 __kernel void max_pool2d_arg_max(__global const float* in_g, // (N,C,H,W) forward input
                                  __global int* arg_max_g,    // (N,C,OH,OW) out: offset h*W+w in the plane
                                  int planes, int H, int W, int OH, int OW,
-                                 int KH, int KW, int SH, int SW, int PH, int PW) {
+                                 int KH, int KW, int SH, int SW, int PH, int PW, int in_plane) {
     const int row = get_global_id(0); // plane * OH + oh
     if (row >= planes * OH) {
         return;
@@ -74,7 +76,7 @@ __kernel void max_pool2d_arg_max(__global const float* in_g, // (N,C,H,W) forwar
     const int oh = row - plane * OH;
     const int h0 = max(oh * SH - PH, 0);
     const int h1 = min(oh * SH - PH + KH, H);
-    __global const float* plane_g = in_g + plane * H * W;
+    __global const float* plane_g = in_g + (size_t)plane * in_plane;
     const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     int ow = 0;
     while (ow < OW) {
@@ -107,14 +109,14 @@ __kernel void max_pool2d_backward(__global const float* grad_out_g, // (N,C,OH,O
                                   __global const int* arg_max_g,    // (N,C,OH,OW) from max_pool2d_arg_max
                                   __global float* grad_in_g,        // (N,C,H,W)
                                   int planes, int H, int W, int OH, int OW,
-                                  int KH, int KW, int SH, int SW, int PH, int PW) {
+                                  int KH, int KW, int SH, int SW, int PH, int PW, int grad_plane) {
     const int row = get_global_id(0); // plane * H + h
     if (row >= planes * H) {
         return;
     }
     const int plane = row / H;
     const int h = row - plane * H;
-    __global const float* g_g = grad_out_g + plane * OH * OW;
+    __global const float* g_g = grad_out_g + (size_t)plane * grad_plane;
     __global const int* arg_g = arg_max_g + plane * OH * OW;
     __global float* row_g = grad_in_g + row * W;
     for (int w = 0; w < W; w++) {

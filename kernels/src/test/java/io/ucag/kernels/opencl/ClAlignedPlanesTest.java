@@ -96,6 +96,9 @@ class ClAlignedPlanesTest {
             assertArrayEquals(cl.add(dense, perChannel).toArray(), cl.add(x, perChannel).toArray(), "add, broadcast");
             Pool2dParams pool = Pool2dParams.of(3, 2, 1);
             assertArrayEquals(cl.maxPool2d(dense, pool).toArray(), cl.maxPool2d(x, pool).toArray(), "max pool");
+            Tensor g = paddedInput(cl, Shape.of(2, 5, 5, 5), rnd); // the pool's output shape, padded too
+            assertArrayEquals(cl.maxPool2dBackward(cl.fromArray(g.shape(), g.toArray()), dense, pool).toArray(),
+                    cl.maxPool2dBackward(g, x, pool).toArray(), "max pool backward");
             Tensor w = cl.fromArray(Shape.of(7, 405), OpenClTestSupport.random(rnd, Shape.of(7, 405)));
             assertArrayEquals(cl.linear(dense.reshape(2, 405), w, null).toArray(),
                     cl.linear(x.reshape(2, 405), w, null).toArray(), "flattened into a linear layer");

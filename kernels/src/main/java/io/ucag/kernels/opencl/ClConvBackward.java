@@ -74,7 +74,7 @@ final class ClConvBackward {
                 return gathered;
             }
             try (gathered) {
-                return times(d, factor, strideScatter(d, gathered, inputShape, p));
+                return strideScatter(d, gathered, factor, inputShape, p);
             }
         }
     }
@@ -90,17 +90,23 @@ final class ClConvBackward {
     }
 
     /**
-     * dx (inputShape) with dx[.., y*sh, x*sw] = dense[.., y, x] and zeros between: output pixel (y, x) of a strided
-     * 1x1 convolution came from input pixel (y*sh, x*sw). (The backward of a 1x1 average pool does the same, at about
-     * twice the time: it sums over windows.)
+     * dx (inputShape) with dx[.., y*sh, x*sw] = dense[.., y, x] and zeros between, times {@code factor} unless it is
+     * null: output pixel (y, x) of a strided 1x1 convolution came from input pixel (y*sh, x*sw). (The backward of a
+     * 1x1 average pool does the same, at about twice the time: it sums over windows.) The product in the same pass
+     * spares a multiply's pass and its compact copies; dx keeps a padded factor's planes for the ops after it.
      */
-    private static Tensor strideScatter(ClDevice d, Tensor dense, Shape inputShape, Conv2dParams p) {
-        Tensor dx = d.allocate(inputShape);
+    private static Tensor strideScatter(ClDevice d, Tensor dense, Tensor factor, Shape inputShape, Conv2dParams p) {
         Shape ds = dense.shape();
-        d.kernel(CONV_FILE, "stride_scatter", ConvBackwardKernelParams.forDevice(d.info()).convOptions())
-                .launch(ClPooling.rows(inputShape), null, dense, dx, inputShape.dim(0) * inputShape.dim(1),
-                        inputShape.dim(2), inputShape.dim(3), ds.dim(2), ds.dim(3), p.strideH(), p.strideW());
-        return dx;
+        try (Tensor g = d.planar(dense); Tensor f = factor == null ? null : d.planar(factor)) {
+            Tensor dx = f != null && ((ClBuffer) f.buffer()).padded()
+                    ? d.allocatePadded(inputShape, ClDevice.planeStride(f)) : d.allocate(inputShape);
+            d.kernel(CONV_FILE, "stride_scatter", ConvBackwardKernelParams.forDevice(d.info()).convOptions())
+                    .launch(ClPooling.rows(inputShape), null, g, f != null ? f : g, dx,
+                            inputShape.dim(0) * inputShape.dim(1), inputShape.dim(2), inputShape.dim(3), ds.dim(2),
+                            ds.dim(3), p.strideH(), p.strideW(), f != null ? 1 : 0, ClDevice.planeStride(g),
+                            f != null ? ClDevice.planeStride(f) : 0, ClDevice.planeStride(dx));
+            return dx;
+        }
     }
 
     static Tensor conv2dBackwardWeight(ClDevice d, Tensor gradOut, Tensor input, int kernelH, int kernelW,

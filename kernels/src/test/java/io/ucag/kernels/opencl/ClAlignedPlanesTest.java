@@ -67,6 +67,16 @@ class ClAlignedPlanesTest {
                     assertArrayEquals(expected.toArray(), y.toArray(), ws + " " + p);
                 }
             }
+            // a strided 1x1 convolution's input gradient times a padded factor: scattered and multiplied in one pass
+            Tensor gradOut = paddedInput(cl, Shape.of(4, 32, 5, 5), rnd);
+            Tensor w1 = cl.fromArray(Shape.of(32, 64, 1, 1), OpenClTestSupport.random(rnd, Shape.of(32, 64, 1, 1)));
+            Tensor expectedProduct = cl.conv2dBackwardInputTimes(dense, cl.fromArray(gradOut.shape(),
+                    gradOut.toArray()), w1, Conv2dParams.of(2, 0));
+            try (AlignedPlanes aligned = AlignedPlanes.allow()) {
+                Tensor product = cl.conv2dBackwardInputTimes(x, gradOut, w1, Conv2dParams.of(2, 0));
+                assertTrue(padded(product), "the factor's planes");
+                assertArrayEquals(expectedProduct.toArray(), product.toArray(), "strided 1x1 input gradient times x");
+            }
             // Winograd (both tiles) reads padded planes and writes them
             Tensor w3 = cl.fromArray(Shape.of(32, 64, 3, 3), OpenClTestSupport.random(rnd, Shape.of(32, 64, 3, 3)));
             for (int tile : new int[] {4, 6}) {

@@ -26,12 +26,16 @@ class ClWinogradTest {
     private static final int[] CHANNELS = {1, 5, 16, 33, 128};
     /**
      * The error bound, per output: 1e-4 of its value plus this share of the largest sum of |terms| in its output
-     * tile (the transforms mix the whole tile, so a small output beside large ones inherits their rounding). The
-     * direct kernel's test allows 1e-6 of its own sum; F(4x4, 3x3)'s transforms scale values by up to 5, 1/24
-     * and 8 on the way, and errors of up to 1.2e-6 were seen here (1e-6 failed on 3 of 60 cases), so 5e-6, for
-     * F(6x6, 3x3) too.
+     * tile (the transforms mix the whole tile, so a small output beside large ones inherits their rounding), by
+     * tile size. The direct kernel's test allows 1e-6 of its own sum; F(4x4, 3x3)'s transforms scale values by up
+     * to 5, 1/24 and 8 on the way, F(6x6, 3x3)'s by up to 5.25, 1/90 and 32. The worst errors come with one input
+     * channel (nothing averages the transforms' rounding): over 1500 random cases (seeds 42 and 7) F(4x4) reached
+     * 4.7e-6 and F(6x6) 4.3e-6, and a case a test run drew (x (3,1,11,7), pad 2) 7e-6 on F(6x6); the earlier single bound
+     * of 5e-6, set from 60 cases, failed it. Twice F(4x4)'s worst and about three times F(6x6)'s.
      */
-    private static final double ABS_SUM_SHARE = 5e-6;
+    private static double absSumShare(int tileOut) {
+        return tileOut == 6 ? 2e-5 : 1e-5;
+    }
 
     @Property(tries = 60)
     void matchesNaiveReference(@ForAll @IntRange(max = 4) int cIndex, @ForAll @IntRange(max = 4) int oIndex,
@@ -268,7 +272,7 @@ class ClWinogradTest {
             }
         }
         for (int at = 0; at < expected.length; at++) {
-            double allowed = 1e-4 * Math.abs(expected[at]) + ABS_SUM_SHARE * tileMax(abs, at, oh, ow, tileOut)
+            double allowed = 1e-4 * Math.abs(expected[at]) + absSumShare(tileOut) * tileMax(abs, at, oh, ow, tileOut)
                     + 1e-7;
             if (!(Math.abs(actual[at] - expected[at]) <= allowed)) {
                 throw new AssertionError("winograd F(" + tileOut + "x" + tileOut + ") x " + xs + " o " + o + " " + p

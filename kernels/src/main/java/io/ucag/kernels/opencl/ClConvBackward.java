@@ -18,6 +18,12 @@ final class ClConvBackward {
     /** Vectors of pixels per work item of that input gradient (conv_backward.cl's PIXEL_VECTORS). */
     static final int FEW_CHANNEL_PIXEL_VECTORS = 4;
     /**
+     * The same for the stride-2 variant, whose work items hold both column residues (twice the accumulators):
+     * ResNet-50's stem at 322 px, batch 3, 16 lanes: 1, 2, 3, 4 vectors 17.2, 14.0, 12.1, 25 ms (4 spills); the
+     * one-residue kernel takes 15.7.
+     */
+    static final int PAIRED_PIXEL_VECTORS = 3;
+    /**
      * Fixed work-group sizes: PoCL compiles a kernel anew for every work-group size it runs with, and left to
      * choose it picks one per global size, i.e. per layer shape. Each compute work item has thousands of
      * multiply-adds, so groups of one cost nothing; the staging copies run 64 elements of a row per group.
@@ -139,6 +145,15 @@ final class ClConvBackward {
         int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
         long xTiles = (long) p.strideW() * tilesPerResidue;
         Tensor dx = d.allocate(xs);
+        if (fewChannels && p.strideW() == 2 && p.dilationW() == 1) { // both column residues per work item
+            String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
+                    + PAIRED_PIXEL_VECTORS;
+            d.kernel(CONV_FILE, "conv2d_backward_input_few_channels_s2", defines).launch(
+                    new long[] {ceilDiv(w, 2 * kp.vectorWidth() * PAIRED_PIXEL_VECTORS), h, n}, ONE_BY_ONE_BY_ONE,
+                    gradOut, weight, dx, h, w, ws.dim(0), gs.dim(2), outW, ws.dim(2), ws.dim(3), p.strideH(),
+                    p.padH(), p.padW(), p.dilationH());
+            return dx;
+        }
         if (fewChannels) { // reads gy as it is: staging it cost as much as the kernel (10 of 22 ms on the stem)
             String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
                     + FEW_CHANNEL_PIXEL_VECTORS;

@@ -34,6 +34,10 @@
 //                             a vector reaching past either end of a row loads lane by lane, zeros outside (the
 //                             staging copy took 10 of 22 ms). ResNet-50's 7x7 stride-2 stem at 322 px, batch 3:
 //                             21-22 -> 16-19 ms. Global (SW * tilesPerResidue, H, N).
+//   conv2d_backward_input_few_channels_s2
+//                             the same for SW = 2, DW = 1 (stride-2 RGB stems) with both column residues in one work
+//                             item, so each gradient load feeds two taps (see the kernel): the stem above 15.7 ->
+//                             12.1 ms. Global (ceil(W / (2 * VECTOR_WIDTH * PIXEL_VECTORS)), H, N).
 //   stride_scatter            dx (planes, H, W) with dx[p, y*SH, x*SW] = dense[p, y, x] (dense (planes, OH, OW)),
 //                             0 elsewhere: the input gradient of a strided 1x1 convolution from the dense one
 //                             (a 1x1 forward convolution with transposed weights); with has_factor, times factor
@@ -267,6 +271,91 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __g
             const int xv = x0 + v * VECTOR_WIDTH * SW;
             for (int t = 0; t < VECTOR_WIDTH && xv + t * SW < W; t++) {
                 dx_row[xv + t * SW] = lanes_p[t];
+            }
+        }
+    }
+}
+
+// conv2d_backward_input_few_channels with SW = 2 and DW = 1 (a stride-2 RGB stem), both column residues in one
+// work item: pixel x0 + r + 2*(v*VECTOR_WIDTH + t) for residue r, vector v, lane t. Tap kx serves residue
+// (kx + PW) % 2, and taps kA (residue 0) and kA + 1 (residue 1) read the same gradient columns, so each load
+// feeds two taps' multiply-adds. Global (ceil(W / (2 * VECTOR_WIDTH * PIXEL_VECTORS)), H, N).
+__kernel void conv2d_backward_input_few_channels_s2(__global const float* gy_g, __global const float* w_g,
+                                                    __global float* dx_g, const int H, const int W, const int O,
+                                                    const int OH, const int OW, const int KH, const int KW,
+                                                    const int SH, const int PH, const int PW, const int DH) {
+    const int x0 = get_global_id(0) * 2 * VECTOR_WIDTH * PIXEL_VECTORS; // even
+    const int h = get_global_id(1);
+    const int n = get_global_id(2);
+    if (h >= H || x0 >= W) {
+        return;
+    }
+    const int taps = KH * KW;
+    const int plane = OH * OW;
+    realV acc_p[FEW_CHANNELS][2][PIXEL_VECTORS];
+    #pragma unroll
+    for (int c = 0; c < FEW_CHANNELS; c++) {
+        #pragma unroll
+        for (int v = 0; v < PIXEL_VECTORS; v++) {
+            acc_p[c][0][v] = (realV)(0.0f);
+            acc_p[c][1][v] = (realV)(0.0f);
+        }
+    }
+    for (int ky = 0; ky < KH; ky++) {
+        const int ty = h + PH - ky * DH;
+        const int oy = ty / SH;
+        if (ty < 0 || ty - oy * SH != 0 || oy >= OH) {
+            continue;
+        }
+        // kA = tap of residue 0 (kA = PW mod 2), kA + 1 that of residue 1; kA = -1 or kA + 1 = KW: one tap only
+        for (int kA = (PW & 1) ? -1 : 0; kA < KW; kA += 2) {
+            const int ox0 = (x0 + PW - kA) / 2; // exact: x0 + PW - kA is even
+            int kind_p[PIXEL_VECTORS]; // 0 inside, 1 outside, 2 across an end
+            #pragma unroll
+            for (int v = 0; v < PIXEL_VECTORS; v++) {
+                const int first = ox0 + v * VECTOR_WIDTH;
+                kind_p[v] = first >= 0 && first + VECTOR_WIDTH <= OW ? 0
+                        : first >= OW || first + VECTOR_WIDTH <= 0 ? 1 : 2;
+            }
+            const bool hasA = kA >= 0;
+            const bool hasB = kA + 1 < KW;
+            __global const float* gy_p = gy_g + (size_t)n * O * plane + oy * OW;
+            __global const float* w_a = w_g + ky * KW + kA;
+            for (int o = 0; o < O; o++) {
+                realV g_p[PIXEL_VECTORS];
+                __global const float* row_g = gy_p + (size_t)o * plane;
+                #pragma unroll
+                for (int v = 0; v < PIXEL_VECTORS; v++) {
+                    g_p[v] = kind_p[v] == 0 ? vloadV(0, row_g + ox0 + v * VECTOR_WIDTH)
+                            : kind_p[v] == 1 ? (realV)(0.0f) : row_lanes_or_zero(row_g, ox0 + v * VECTOR_WIDTH, OW);
+                }
+                #pragma unroll
+                for (int c = 0; c < FEW_CHANNELS; c++) {
+                    __global const float* w_oc = w_a + (o * FEW_CHANNELS + c) * taps;
+                    const realV wa = (realV)(hasA ? w_oc[0] : 0.0f);
+                    const realV wb = (realV)(hasB ? w_oc[1] : 0.0f);
+                    #pragma unroll
+                    for (int v = 0; v < PIXEL_VECTORS; v++) {
+                        acc_p[c][0][v] = fma(wa, g_p[v], acc_p[c][0][v]);
+                        acc_p[c][1][v] = fma(wb, g_p[v], acc_p[c][1][v]);
+                    }
+                }
+            }
+        }
+    }
+    for (int c = 0; c < FEW_CHANNELS; c++) {
+        __global float* dx_row = dx_g + INDEX4((size_t)n, c, h, 0, FEW_CHANNELS, H, W);
+        for (int v = 0; v < PIXEL_VECTORS; v++) {
+            float even_p[VECTOR_WIDTH];
+            float odd_p[VECTOR_WIDTH];
+            vstoreV(acc_p[c][0][v], 0, even_p);
+            vstoreV(acc_p[c][1][v], 0, odd_p);
+            const int xv = x0 + 2 * v * VECTOR_WIDTH;
+            for (int t = 0; t < VECTOR_WIDTH && xv + 2 * t < W; t++) {
+                dx_row[xv + 2 * t] = even_p[t];
+                if (xv + 2 * t + 1 < W) {
+                    dx_row[xv + 2 * t + 1] = odd_p[t];
+                }
             }
         }
     }

@@ -66,7 +66,13 @@ class ClConvBackwardTest {
                 new Case(1, 7, 21, 19, 13, 5, 5, Conv2dParams.of(2, 2, 2)),
                 // few channels on rows of several pixel tiles per stride residue (the last one partial)
                 new Case(1, 3, 9, 161, 8, 7, 7, Conv2dParams.of(2, 3)),
-                new Case(2, 2, 5, 140, 3, 3, 3, Conv2dParams.of(3, 1))));
+                new Case(2, 2, 5, 140, 3, 3, 3, Conv2dParams.of(3, 1)),
+                // stride-2 columns, both residues per work item: odd and even padding, an even kernel width (a
+                // residue-0 tap without its residue-1 partner), a 1-wide kernel, odd widths, partial last tiles
+                new Case(2, 3, 11, 200, 5, 7, 7, Conv2dParams.of(2, 3)),
+                new Case(1, 2, 6, 50, 4, 4, 4, Conv2dParams.of(2, 2)),
+                new Case(1, 4, 7, 31, 3, 2, 5, new Conv2dParams(1, 2, 0, 1, 1, 1)),
+                new Case(1, 1, 5, 97, 2, 3, 1, new Conv2dParams(3, 2, 1, 0, 2, 1))));
         Random rng = new Random(17);
         for (int i = 0; i < 24; i++) {
             int kh = 1 + rng.nextInt(4);

@@ -18,10 +18,11 @@ import org.jocl.cl_mem;
 final class ClBufferPool {
     static final long MIN_POOLED_BYTES = 1 << 20;
     /**
-     * A request may take an idle buffer up to 1/16 larger than it: a tensor with padded planes (ClDevice.allocatePlanes:
-     * at most 63 floats more per plane, 5.8% at 11x11) and its dense twin then share buffers. Each buffer freed and
-     * made again is memory the C allocator keeps after the free: LRP alpha1-beta0 + UCAG (4 images) freed 357 buffers
-     * and peaked at 3.36 GB resident with exact sizes, 134 and 2.75 GB with this slack, for 1.7 GB of live tensors.
+     * A request may take an idle buffer up to 1/16 larger than it: a tensor with padded planes
+     * (ClDevice.allocatePlanes: at most 63 floats more per plane, 5.8% at 11x11) and its dense twin then share
+     * buffers. Each buffer freed and made again is memory the C allocator keeps after the free: LRP alpha1-beta0 +
+     * UCAG (4 images) freed 357 buffers and peaked at 3.36 GB resident with exact sizes, 134 and 2.75 GB with this
+     * slack, for 1.7 GB of live tensors.
      */
     static final int SLACK = 16;
 

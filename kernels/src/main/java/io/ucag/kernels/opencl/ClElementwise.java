@@ -20,6 +20,8 @@ final class ClElementwise {
     /** Outer groups the {@code _nd} broadcast kernels index besides the mid and inner ones (plans have <= 6). */
     private static final int OUTER_GROUPS = 4;
     private static final Object[] NONE = {};
+    private static final Object[] PLAIN_SUM = {0}; // planes_add's relu argument
+    private static final Object[] RELU_OF_SUM = {1};
 
     private ClElementwise() {
     }
@@ -41,13 +43,14 @@ final class ClElementwise {
     }
 
     static Tensor add(ClDevice d, Tensor a, Tensor b) {
-        Tensor[] y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add", a.shape(), 1, false, NONE, a, b) : null;
+        Tensor[] y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add", a.shape(), 1, false, PLAIN_SUM, a, b)
+                : null;
         return y != null ? y[0] : broadcast(d, "add", a, b);
     }
 
     /** {@link io.ucag.runtime.Device#addRelu} in one pass where a and b are 4-D of one shape. */
     static Tensor addRelu(ClDevice d, Tensor a, Tensor b) {
-        Tensor[] y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add_relu", a.shape(), 1, true, NONE, a, b)
+        Tensor[] y = a.shape().equals(b.shape()) ? planeWise(d, "planes_add", a.shape(), 1, true, RELU_OF_SUM, a, b)
                 : null;
         if (y != null) {
             return y[0];
@@ -68,10 +71,11 @@ final class ClElementwise {
     /** {@link io.ucag.runtime.Device#positiveShare} in one pass (elementwise.cl's positive_share). */
     static Tensor positiveShare(ClDevice d, Tensor mine, Tensor other, Tensor relevance, float step) {
         Shape shape = OpShapes.positiveShare(mine, other, relevance);
-        Tensor[] padded = planeWise(d, "planes_positive_share", shape, 1, false, new Object[] {step}, mine, other,
-                relevance);
-        if (padded != null) {
-            return padded[0];
+        Tensor[] shares = planeWise(d, "planes_positive_shares", shape, 2, false, new Object[] {step}, mine, other,
+                relevance); // padded operands: the pair's kernel, one share kept
+        if (shares != null) {
+            shares[1].close();
+            return shares[0];
         }
         Tensor y = d.allocate(shape);
         int count = shape.numel();

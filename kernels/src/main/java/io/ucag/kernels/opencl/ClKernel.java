@@ -32,9 +32,8 @@ public final class ClKernel {
      * kernel is given a compact copy of a padded argument, made just before it is queued.
      */
     private static final Set<String> PLANE_AWARE = Set.of("conv2d", "stage_input", "winograd_input",
-            "winograd_output", "compact_planes", "planes_relu", "planes_add", "planes_positive_share",
-            "planes_add_relu", "planes_positive_shares", "max_pool2d", "max_pool2d_arg_max", "max_pool2d_backward",
-            "stride_scatter");
+            "winograd_output", "compact_planes", "planes_relu", "planes_add", "planes_positive_shares", "max_pool2d",
+            "max_pool2d_arg_max", "max_pool2d_backward", "stride_scatter");
 
     private final cl_kernel kernel;
     private final cl_command_queue queue;

@@ -198,6 +198,17 @@ inline realV row_lanes_or_zero(__global const float* row_g, int ox, int OW) {
     return vloadV(0, lanes_p);
 }
 
+// Where the gradient-row vector of lanes first .. first + VECTOR_WIDTH - 1 lies: 0 inside the row of OW values
+// (one vector load), 1 wholly outside it (zeros), 2 across an end (lane by lane).
+inline int row_vector_kind(int first, int OW) {
+    return first >= 0 && first + VECTOR_WIDTH <= OW ? 0 : first >= OW || first + VECTOR_WIDTH <= 0 ? 1 : 2;
+}
+
+// That vector of row_g, by its row_vector_kind.
+inline realV row_vector(__global const float* row_g, int first, int kind, int OW) {
+    return kind == 0 ? vloadV(0, row_g + first) : kind == 1 ? (realV)(0.0f) : row_lanes_or_zero(row_g, first, OW);
+}
+
 __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __global const float* w_g,
                                                  __global float* dx_g, const int H, const int W, const int O,
                                                  const int OH, const int OW, const int KH, const int KW,
@@ -235,12 +246,10 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __g
                 continue;
             }
             // vectors inside the row load as vectors, those past its ends are zeros, the others load lane by lane
-            int kind_p[PIXEL_VECTORS]; // 0 inside, 1 outside, 2 across an end
+            int kind_p[PIXEL_VECTORS];
             #pragma unroll
             for (int v = 0; v < PIXEL_VECTORS; v++) {
-                const int first = ox0 + v * VECTOR_WIDTH;
-                kind_p[v] = first >= 0 && first + VECTOR_WIDTH <= OW ? 0
-                        : first >= OW || first + VECTOR_WIDTH <= 0 ? 1 : 2;
+                kind_p[v] = row_vector_kind(ox0 + v * VECTOR_WIDTH, OW);
             }
             __global const float* gy_p = gy_g + (size_t)n * O * plane + oy * OW;
             __global const float* w_tap = w_g + ky * KW + kx;
@@ -248,9 +257,7 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __g
                 realV g_p[PIXEL_VECTORS];
                 #pragma unroll
                 for (int v = 0; v < PIXEL_VECTORS; v++) {
-                    __global const float* row_g = gy_p + (size_t)o * plane;
-                    g_p[v] = kind_p[v] == 0 ? vloadV(0, row_g + ox0 + v * VECTOR_WIDTH)
-                            : kind_p[v] == 1 ? (realV)(0.0f) : row_lanes_or_zero(row_g, ox0 + v * VECTOR_WIDTH, OW);
+                    g_p[v] = row_vector(gy_p + (size_t)o * plane, ox0 + v * VECTOR_WIDTH, kind_p[v], OW);
                 }
                 #pragma unroll
                 for (int c = 0; c < FEW_CHANNELS; c++) {
@@ -310,12 +317,10 @@ __kernel void conv2d_backward_input_few_channels_s2(__global const float* gy_g, 
         // kA = tap of residue 0 (kA = PW mod 2), kA + 1 that of residue 1; kA = -1 or kA + 1 = KW: one tap only
         for (int kA = (PW & 1) ? -1 : 0; kA < KW; kA += 2) {
             const int ox0 = (x0 + PW - kA) / 2; // exact: x0 + PW - kA is even
-            int kind_p[PIXEL_VECTORS]; // 0 inside, 1 outside, 2 across an end
+            int kind_p[PIXEL_VECTORS];
             #pragma unroll
             for (int v = 0; v < PIXEL_VECTORS; v++) {
-                const int first = ox0 + v * VECTOR_WIDTH;
-                kind_p[v] = first >= 0 && first + VECTOR_WIDTH <= OW ? 0
-                        : first >= OW || first + VECTOR_WIDTH <= 0 ? 1 : 2;
+                kind_p[v] = row_vector_kind(ox0 + v * VECTOR_WIDTH, OW);
             }
             const bool hasA = kA >= 0;
             const bool hasB = kA + 1 < KW;
@@ -326,8 +331,7 @@ __kernel void conv2d_backward_input_few_channels_s2(__global const float* gy_g, 
                 __global const float* row_g = gy_p + (size_t)o * plane;
                 #pragma unroll
                 for (int v = 0; v < PIXEL_VECTORS; v++) {
-                    g_p[v] = kind_p[v] == 0 ? vloadV(0, row_g + ox0 + v * VECTOR_WIDTH)
-                            : kind_p[v] == 1 ? (realV)(0.0f) : row_lanes_or_zero(row_g, ox0 + v * VECTOR_WIDTH, OW);
+                    g_p[v] = row_vector(row_g, ox0 + v * VECTOR_WIDTH, kind_p[v], OW);
                 }
                 #pragma unroll
                 for (int c = 0; c < FEW_CHANNELS; c++) {

@@ -9,11 +9,11 @@
 //       out_g[i] = f(in_g[i]) for i < count; global size (count).
 //   positive_share
 //       out_g[i] = f(mine_g[i], other_g[i], relevance_g[i]) (see the kernel); global size (count).
-//   planes_relu, planes_add, planes_positive_share, planes_add_relu, planes_positive_shares
-//       elementwise_relu, broadcast_add (operands of one shape), positive_share, relu(a + b) and both terms'
-//       positive shares over (planes, plane) tensors whose planes start `*_stride` floats apart (padded planes:
-//       ClBuffer.padded; a dense tensor's stride is its plane); out's padding is left undefined. Global size
-//       (ceil(plane / 16), planes).
+//   planes_relu, planes_add, planes_positive_shares
+//       elementwise_relu, broadcast_add (operands of one shape) or relu(a + b), and both terms' positive shares
+//       (positive_share twice) over (planes, plane) tensors whose planes start `*_stride` floats apart (padded
+//       planes: ClBuffer.padded; a dense tensor's stride is its plane); out's padding is left undefined. Global
+//       size (ceil(plane / 16), planes).
 //   broadcast_add_3d, broadcast_mul_3d, broadcast_div_3d    (precondition: the BroadcastPlan has <= 3 groups)
 //   broadcast_add_nd, broadcast_mul_nd, broadcast_div_nd    (any plan: 4 to 6 groups)
 //       out = a op b over a BroadcastPlan (see io.ucag.runtime.BroadcastPlan), whose groups are
@@ -73,7 +73,8 @@ __kernel void planes_relu(__global const float* in_g, __global float* out_g, con
     }
 }
 
-__kernel void planes_add(__global const float* a_g, __global const float* b_g, __global float* out_g,
+// relu(a + b) where `relu` is 1 (a residual block's output), a + b where it is 0.
+__kernel void planes_add(__global const float* a_g, __global const float* b_g, __global float* out_g, const int relu,
                          const int plane, const int a_stride, const int b_stride, const int out_stride) {
     const int i = get_global_id(0) * 16;
     const size_t p = get_global_id(1);
@@ -81,53 +82,12 @@ __kernel void planes_add(__global const float* a_g, __global const float* b_g, _
     const __global float* b_p = b_g + PLANE_OFFSET(p, b_stride);
     __global float* out_p = out_g + PLANE_OFFSET(p, out_stride);
     if (i + 16 <= plane) {
-        vstore16(vload16(0, a_p + i) + vload16(0, b_p + i), 0, out_p + i);
-    } else {
-        for (int k = i; k < plane; k++) {
-            out_p[k] = a_p[k] + b_p[k];
-        }
-    }
-}
-
-__kernel void planes_positive_share(__global const float* mine_g, __global const float* other_g,
-                                    __global const float* relevance_g, __global float* out_g, const float step,
-                                    const int plane, const int mine_stride, const int other_stride,
-                                    const int relevance_stride, const int out_stride) {
-    const int i = get_global_id(0) * 16;
-    const size_t p = get_global_id(1);
-    const __global float* mine_p = mine_g + PLANE_OFFSET(p, mine_stride);
-    const __global float* other_p = other_g + PLANE_OFFSET(p, other_stride);
-    const __global float* relevance_p = relevance_g + PLANE_OFFSET(p, relevance_stride);
-    __global float* out_p = out_g + PLANE_OFFSET(p, out_stride);
-    if (i + 16 <= plane) {
-        const float16 mine = vload16(0, mine_p + i);
-        const float16 other = vload16(0, other_p + i);
-        const float16 m = select(mine, (float16)(0.0f), mine < 0.0f);
-        const float16 o = select(other, (float16)(0.0f), other < 0.0f);
-        vstore16(m * (vload16(0, relevance_p + i) / ((m + o) + step)), 0, out_p + i);
-    } else {
-        for (int k = i; k < plane; k++) {
-            const float m = mine_p[k] < 0.0f ? 0.0f : mine_p[k];
-            const float o = other_p[k] < 0.0f ? 0.0f : other_p[k];
-            out_p[k] = m * (relevance_p[k] / ((m + o) + step));
-        }
-    }
-}
-
-__kernel void planes_add_relu(__global const float* a_g, __global const float* b_g, __global float* out_g,
-                              const int plane, const int a_stride, const int b_stride, const int out_stride) {
-    const int i = get_global_id(0) * 16;
-    const size_t p = get_global_id(1);
-    const __global float* a_p = a_g + PLANE_OFFSET(p, a_stride);
-    const __global float* b_p = b_g + PLANE_OFFSET(p, b_stride);
-    __global float* out_p = out_g + PLANE_OFFSET(p, out_stride);
-    if (i + 16 <= plane) {
         const float16 v = vload16(0, a_p + i) + vload16(0, b_p + i);
-        vstore16(select(v, (float16)(0.0f), v < 0.0f), 0, out_p + i);
+        vstore16(relu ? select(v, (float16)(0.0f), v < 0.0f) : v, 0, out_p + i);
     } else {
         for (int k = i; k < plane; k++) {
             const float v = a_p[k] + b_p[k];
-            out_p[k] = v < 0.0f ? 0.0f : v;
+            out_p[k] = relu && v < 0.0f ? 0.0f : v;
         }
     }
 }

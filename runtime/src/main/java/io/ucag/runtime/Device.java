@@ -235,6 +235,19 @@ public interface Device extends AutoCloseable {
     }
 
     /**
+     * {@code conv2dBackwardInputTimes(factor, gradOut, weight, params) + addend} (addend of factor's shape): an LRP
+     * rule's {@code x * f^T(s)} plus the relevance a residual block's other path brings to the same input. Devices
+     * that can add in the store save a pass; this default runs the ops (the same floats either way).
+     */
+    default Tensor conv2dBackwardInputTimesPlus(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params,
+                                                Tensor addend) {
+        OpShapes.sameShape("conv2dBackwardInputTimesPlus", "factor", factor, "addend", addend);
+        try (Tensor product = conv2dBackwardInputTimes(factor, gradOut, weight, params)) {
+            return add(product, addend);
+        }
+    }
+
+    /**
      * Gradient of {@link #conv2d} with respect to its weight: (O,C,kh,kw), summed over the batch, from
      * gradOut (N,O,Ho,Wo) and the forward input (N,C,H,W). The bias gradient is {@code reduce(SUM, {0,2,3})}.
      */

@@ -49,6 +49,13 @@ public final class OpShapes {
         return ys;
     }
 
+    /** Checks that two operands of {@code op} have one shape, naming them otherwise. */
+    public static void sameShape(String op, String aName, Tensor a, String bName, Tensor b) {
+        if (!a.shape().equals(b.shape())) {
+            throw error(op, aName + " " + a.shape() + " and " + bName + " " + b.shape() + " must have one shape");
+        }
+    }
+
     /** {@link Device#positiveShare}: the two terms and the relevance of one shape. */
     public static Shape positiveShare(Tensor mine, Tensor other, Tensor relevance) {
         if (!mine.shape().equals(other.shape()) || !mine.shape().equals(relevance.shape())) {

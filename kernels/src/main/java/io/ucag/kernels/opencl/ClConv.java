@@ -50,12 +50,18 @@ final class ClConv {
     /** conv2d(x, weight, e.bias) with the epilogue {@code e} applied in the store. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, Epilogue e, ConvKernelParams kp) {
         if (ClWinograd.applies(x.shape(), weight.shape(), p, kp)) {
-            return ClWinograd.conv2d(d, x, weight, p, e, kp);
+            if (e.addend() == null) {
+                return ClWinograd.conv2d(d, x, weight, p, e, kp);
+            }
+            try (Tensor y = ClWinograd.conv2d(d, x, weight, p, e.withoutAddend(), kp)) { // its transform adds none
+                return d.add(y, e.addend());
+            }
         }
         Shape ys = OpShapes.conv2d(x, weight, e.bias(), p);
-        // x and the operand as plane-aware kernels read them (padded planes: ClDevice.allocatePlanes)
-        try (Tensor input = d.planar(x); Tensor operand = e.operand() == null ? null : d.planar(e.operand())) {
-            Epilogue planar = new Epilogue(e.bias(), operand, e.combine(), e.relu());
+        // x and the operands as plane-aware kernels read them (padded planes: ClDevice.allocatePlanes)
+        try (Tensor input = d.planar(x); Tensor operand = e.operand() == null ? null : d.planar(e.operand());
+             Tensor addend = e.addend() == null ? null : d.planar(e.addend())) {
+            Epilogue planar = new Epilogue(e.bias(), operand, e.combine(), e.relu(), addend);
             ConvStaging s = ConvStaging.of(input.shape(), weight.shape(), p, kp.tilePx(), ClDevice.planeStride(input));
             Tensor y = d.allocatePlanes(ys, kp.tilePx());
             if (s.direct()) {
@@ -94,7 +100,7 @@ final class ClConv {
      * EPILOGUE_* bits: + bias, then the output combined with {@code operand} (of the output's shape; null for
      * none), then ReLU.
      */
-    record Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu) {
+    record Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu, Tensor addend) {
         /** How the output v meets the operand r. */
         enum Combine {
             ADD(2),      // v + r: a residual block's shortcut
@@ -113,8 +119,19 @@ final class ClConv {
             this(bias, residual, Combine.ADD, relu);
         }
 
+        /** Without an addend. */
+        Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu) {
+            this(bias, operand, combine, relu, null);
+        }
+
+        /** The same without the addend (for kernels that do not add one: it is added after them). */
+        Epilogue withoutAddend() {
+            return new Epilogue(bias, operand, combine, relu);
+        }
+
         int bits() {
-            return (bias != null ? 1 : 0) | (operand != null ? combine.bit : 0) | (relu ? 4 : 0);
+            return (bias != null ? 1 : 0) | (operand != null ? combine.bit : 0) | (relu ? 4 : 0)
+                    | (addend != null ? 32 : 0);
         }
     }
 
@@ -139,11 +156,14 @@ final class ClConv {
             long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()),
                     ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()) + (step > 1 ? 1 : 0), ys.dim(0));
             boolean pointwise = taps == 1 && s.tapOffsets()[0] == 0;
-            d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global, kp.local(global.length), xs, weight,
+            d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global,
+                    kp.local(global.length), xs, weight,
                     e.bias() != null ? e.bias() : weight, tapOffsets, e.operand() != null ? e.operand() : y, y,
                     weight.shape().dim(1), ys.dim(1), taps, s.channelStride(), s.cols(), ys.dim(2), ys.dim(3),
                     e.bits(), weightStride, step, outPlane,
-                    e.operand() != null ? ClDevice.planeStride(e.operand()) : outPlane);
+                    e.operand() != null ? ClDevice.planeStride(e.operand()) : outPlane,
+                    e.addend() != null ? e.addend() : y,
+                    e.addend() != null ? ClDevice.planeStride(e.addend()) : outPlane);
         }
     }
 

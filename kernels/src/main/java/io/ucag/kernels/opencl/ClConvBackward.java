@@ -45,43 +45,54 @@ final class ClConvBackward {
      */
     static Tensor conv2dBackwardInput(ClDevice d, Tensor gradOut, Tensor weight, Shape inputShape,
                                       Conv2dParams p) {
-        return conv2dBackwardInputTimes(d, null, gradOut, weight, inputShape, p);
+        return conv2dBackwardInputTimes(d, null, gradOut, weight, inputShape, p, null);
     }
 
     /**
-     * factor * conv2dBackwardInput(gradOut, weight, factor's shape): where the input gradient is a forward
-     * convolution (stride 1) the product runs in its store, elsewhere as a second op.
+     * factor * conv2dBackwardInput(gradOut, weight, factor's shape) (+ addend unless it is null): where the input
+     * gradient is a forward convolution (stride 1) the product and the sum run in its store, for a strided 1x1 one
+     * in its scatter, elsewhere as further ops.
      */
     static Tensor conv2dBackwardInputTimes(ClDevice d, Tensor factor, Tensor gradOut, Tensor weight,
-                                           Conv2dParams p) {
-        return conv2dBackwardInputTimes(d, factor, gradOut, weight, factor.shape(), p);
+                                           Conv2dParams p, Tensor addend) {
+        return conv2dBackwardInputTimes(d, factor, gradOut, weight, factor.shape(), p, addend);
     }
 
-    /** The input gradient, times {@code factor} (of {@code inputShape}) unless it is null. */
+    /** The input gradient, times {@code factor} (of {@code inputShape}) and plus {@code addend}, each unless null. */
     private static Tensor conv2dBackwardInputTimes(ClDevice d, Tensor factor, Tensor gradOut, Tensor weight,
-                                                   Shape inputShape, Conv2dParams p) {
+                                                   Shape inputShape, Conv2dParams p, Tensor addend) {
         Shape ws = weight.shape();
         boolean undilated = p.dilationH() == 1 && p.dilationW() == 1;
         boolean strideOne = p.strideH() == 1 && p.strideW() == 1 && p.padH() <= ws.dim(2) - 1
                 && p.padW() <= ws.dim(3) - 1;
         boolean pointwise = ws.dim(2) == 1 && ws.dim(3) == 1 && p.padH() == 0 && p.padW() == 0;
         if (!undilated || !(strideOne || pointwise)) {
-            return times(d, factor, conv2dBackwardInput(d, gradOut, weight, inputShape, p,
-                    ConvBackwardKernelParams.forDevice(d.info())));
+            return plus(d, times(d, factor, conv2dBackwardInput(d, gradOut, weight, inputShape, p,
+                    ConvBackwardKernelParams.forDevice(d.info()))), addend);
         }
         GradShapes.conv2dBackwardInput(gradOut, weight, inputShape, p);
         Conv2dParams full = new Conv2dParams(1, 1, ws.dim(2) - 1 - p.padH(), ws.dim(3) - 1 - p.padW(), 1, 1);
         boolean dense = p.strideH() == 1 && p.strideW() == 1;
         ClConv.Epilogue e = new ClConv.Epilogue(null, dense ? factor : null, ClConv.Epilogue.Combine.MULTIPLY,
-                false);
+                false, dense ? addend : null);
         try (Tensor flipped = weight.derived("flipped transpose", () -> ClConv.flipTranspose(d, weight))) {
             Tensor gathered = ClConv.conv2d(d, gradOut, flipped, full, e, ConvKernelParams.forDevice(d.info()));
             if (dense) {
                 return gathered;
             }
             try (gathered) {
-                return strideScatter(d, gathered, factor, inputShape, p);
+                return strideScatter(d, gathered, factor, addend, inputShape, p);
             }
+        }
+    }
+
+    /** t + addend (t taken over), or t itself for a null addend. */
+    private static Tensor plus(ClDevice d, Tensor t, Tensor addend) {
+        if (addend == null) {
+            return t;
+        }
+        try (t) {
+            return d.add(t, addend);
         }
     }
 
@@ -98,19 +109,23 @@ final class ClConvBackward {
     /**
      * dx (inputShape) with dx[.., y*sh, x*sw] = dense[.., y, x] and zeros between, times {@code factor} unless it is
      * null: output pixel (y, x) of a strided 1x1 convolution came from input pixel (y*sh, x*sw). (The backward of a
-     * 1x1 average pool does the same, at about twice the time: it sums over windows.) The product in the same pass
-     * spares a multiply's pass and its compact copies; dx keeps a padded factor's planes for the ops after it.
+     * 1x1 average pool does the same, at about twice the time: it sums over windows.) The product (and the sum with
+     * {@code addend}) in the same pass spares a multiply's pass and its compact copies; dx keeps a padded factor's
+     * planes for the ops after it.
      */
-    private static Tensor strideScatter(ClDevice d, Tensor dense, Tensor factor, Shape inputShape, Conv2dParams p) {
+    private static Tensor strideScatter(ClDevice d, Tensor dense, Tensor factor, Tensor addend, Shape inputShape,
+                                        Conv2dParams p) {
         Shape ds = dense.shape();
-        try (Tensor g = d.planar(dense); Tensor f = factor == null ? null : d.planar(factor)) {
+        try (Tensor g = d.planar(dense); Tensor f = factor == null ? null : d.planar(factor);
+             Tensor a = addend == null ? null : d.planar(addend)) {
             Tensor dx = f != null && ((ClBuffer) f.buffer()).padded()
                     ? d.allocatePadded(inputShape, ClDevice.planeStride(f)) : d.allocate(inputShape);
             d.kernel(CONV_FILE, "stride_scatter", ConvBackwardKernelParams.forDevice(d.info()).convOptions())
-                    .launch(ClPooling.rows(inputShape), null, g, f != null ? f : g, dx,
+                    .launch(ClPooling.rows(inputShape), null, g, f != null ? f : g, a != null ? a : g, dx,
                             inputShape.dim(0) * inputShape.dim(1), inputShape.dim(2), inputShape.dim(3), ds.dim(2),
-                            ds.dim(3), p.strideH(), p.strideW(), f != null ? 1 : 0, ClDevice.planeStride(g),
-                            f != null ? ClDevice.planeStride(f) : 0, ClDevice.planeStride(dx));
+                            ds.dim(3), p.strideH(), p.strideW(), (f != null ? 1 : 0) | (a != null ? 2 : 0),
+                            ClDevice.planeStride(g), f != null ? ClDevice.planeStride(f) : 0,
+                            a != null ? ClDevice.planeStride(a) : 0, ClDevice.planeStride(dx));
             return dx;
         }
     }

@@ -429,7 +429,15 @@ public final class ClDevice implements Device {
     @Override
     public Tensor conv2dBackwardInputTimes(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params) {
         OpShapes.requireSameDevice("conv2dBackwardInputTimes", this, factor, gradOut, weight);
-        return ClConvBackward.conv2dBackwardInputTimes(this, factor, gradOut, weight, params);
+        return ClConvBackward.conv2dBackwardInputTimes(this, factor, gradOut, weight, params, null);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInputTimesPlus(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params,
+                                               Tensor addend) {
+        OpShapes.requireSameDevice("conv2dBackwardInputTimesPlus", this, factor, gradOut, weight, addend);
+        OpShapes.sameShape("conv2dBackwardInputTimesPlus", "factor", factor, "addend", addend);
+        return ClConvBackward.conv2dBackwardInputTimes(this, factor, gradOut, weight, params, addend);
     }
 
     @Override

@@ -19,16 +19,16 @@
 //                 For 1x1 stride-1 unpadded convs with OH*OW >= TILE_PX, x itself is the staged input (COLS = W,
 //                 PLANE = x's plane stride: H*W, or more where its planes are padded, one phase). stage_input reads
 //                 x's planes xPlane floats apart likewise.
-//   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q]
-//                 (+ b[o]) (+ r[n, o, oy, ox]) (ReLU) (r / ., r * .), summed in (c, ky, kx) order, the epilogue in brackets
-//                 chosen by the bits of `epilogue` (EPILOGUE_*); taps_g holds each tap's offset within one channel's
-//                 staged block (phase*PLANE + row offset*COLS + column offset). Weights are read in place: each
-//                 of the TILE_OC filters is one sequential stream, which was faster than a per-call repacking
-//                 pass into a (C*KH*KW, O) layout. Work item: channels o0 .. o0+TILE_OC-1 (past O: the last
-//                 filter again, not stored) x pixels q0 .. q0+TILE_PX-1 of one image (the last tile of an
-//                 image moves back to end at OH*COLS; its overlap with the previous tile is written twice with
-//                 the same values). Channel tiles run fastest: the tiles of one pixel block share its input in
-//                 cache. Global size (ceil(O / TILE_OC), ceil(OH*COLS / TILE_PX), N). Image n reads its weights at
+//   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q] (+ b[o])
+//                 (+ r[n, o, oy, ox]) (ReLU) (r / ., r * .) (+ a[n, o, oy, ox]), summed in (c, ky, kx) order, the
+//                 epilogue in brackets chosen by the bits of `epilogue` (EPILOGUE_*); taps_g holds each tap's offset
+//                 within one channel's staged block (phase*PLANE + row offset*COLS + column offset). Weights are read
+//                 in place: each of the TILE_OC filters is one sequential stream, which was faster than a per-call
+//                 repacking pass into a (C*KH*KW, O) layout. Work item: channels o0 .. o0+TILE_OC-1 (past O: the last
+//                 filter again, not stored) x pixels q0 .. q0+TILE_PX-1 of one image (the last tile of an image moves
+//                 back to end at OH*COLS; its overlap with the previous tile is written twice with the same values).
+//                 Channel tiles run fastest: the tiles of one pixel block share its input in cache. Global size
+//                 (ceil(O / TILE_OC), ceil(OH*COLS / TILE_PX), N). Image n reads its weights at
 //                 w + n*weightStride: 0 for a convolution, O*C for winograd.cl's 36 GEMMs (one weight matrix each).
 //
 // linear y (N,M) = x (N,K) * w (M,K)^T (+ b) has two forms:
@@ -42,9 +42,9 @@
 //                 runs conv2d as a 1x1 conv: x^T (K, N) is the staged input (C = K, one row of N pixels) and
 //                 y^T (M, N) comes back transposed.
 //
-// Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl), except that conv2d's output
-// and operand planes start outPlane and operandPlane floats apart (OH*OW, or more where planes are padded to whole
-// vectors: ClBuffer.padded) and its direct input's channelStride apart; weight (O,C,KH,KW) alike,
+// Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl), except that conv2d's output,
+// operand and addend planes start outPlane, operandPlane and addendPlane floats apart (OH*OW, or more where planes
+// are padded to whole vectors: ClBuffer.padded) and its direct input's channelStride apart; weight (O,C,KH,KW) alike,
 // i.e. (O, C*KH*KW) row-major with k = (c*KH + ky)*KW + kx. Matrices are row-major. Geometry comes as kernel
 // arguments.
 
@@ -73,6 +73,7 @@
 #define EPILOGUE_RELU 4     // max(0, .)
 #define EPILOGUE_DIVIDE 8   // r / . instead of + r: an LRP rule's quotient R / z (without RESIDUAL and RELU)
 #define EPILOGUE_MULTIPLY 16 // r * . instead of + r: an LRP rule's product x * f^T(s) (likewise)
+#define EPILOGUE_ADDEND 32  // + a at the output's own index, last: a residual block's other relevance path
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -151,7 +152,8 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                      __global const int* taps_g, __global const float* r_g, __global float* y_g, const int C,
                      const int O, const int taps, const int channelStride, const int cols, const int OH,
                      const int OW, const int epilogue, const int weightStride, const int channelStep,
-                     const int outPlane, const int operandPlane) {
+                     const int outPlane, const int operandPlane, __global const float* a_g,
+                     const int addendPlane) {
     // the tile's channels o0 + i*channelStep: consecutive (channelStep 1), or, for aligned stores, channels whose
     // planes start at the same offset from a TILE_PX-float boundary (channelStep > 1, tiles in blocks of
     // channelStep*TILE_OC channels)
@@ -215,6 +217,7 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
             pixelV v = (epilogue & EPILOGUE_BIAS) ? acc_p[i] + (pixelV)(b_g[o]) : acc_p[i];
             __global float* y_plane = y_g + ((size_t)n * O + o) * outPlane;
             __global const float* r_plane = r_g + ((size_t)n * O + o) * operandPlane;
+            __global const float* a_plane = a_g + ((size_t)n * O + o) * addendPlane;
             if (contiguous) {
                 if (epilogue & EPILOGUE_RESIDUAL) {
                     v += vloadPx(0, r_plane + oy0 * OW + ox0);
@@ -227,6 +230,9 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                 }
                 if (epilogue & EPILOGUE_MULTIPLY) {
                     v = vloadPx(0, r_plane + oy0 * OW + ox0) * v;
+                }
+                if (epilogue & EPILOGUE_ADDEND) {
+                    v += vloadPx(0, a_plane + oy0 * OW + ox0);
                 }
                 vstorePx(v, 0, y_plane + oy0 * OW + ox0);
             } else {
@@ -246,6 +252,9 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                         }
                         if (epilogue & EPILOGUE_MULTIPLY) {
                             value = r_plane[dst_p[t]] * value;
+                        }
+                        if (epilogue & EPILOGUE_ADDEND) {
+                            value += a_plane[dst_p[t]];
                         }
                         y_plane[dst_p[t]] = value;
                     }

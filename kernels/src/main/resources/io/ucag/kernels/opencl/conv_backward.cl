@@ -40,9 +40,10 @@
 //                             12.1 ms. Global (ceil(W / (2 * VECTOR_WIDTH * PIXEL_VECTORS)), H, N).
 //   stride_scatter            dx (planes, H, W) with dx[p, y*SH, x*SW] = dense[p, y, x] (dense (planes, OH, OW)),
 //                             0 elsewhere: the input gradient of a strided 1x1 convolution from the dense one
-//                             (a 1x1 forward convolution with transposed weights); with has_factor, times factor
-//                             (planes, H, W), an LRP rule's x * c in the same pass. Planes start `*_plane` floats
-//                             apart (padded planes: ClBuffer.padded). Work item: one row of dx. Global (planes * H).
+//                             (a 1x1 forward convolution with transposed weights); with bit 1 of `terms`, times
+//                             factor (planes, H, W), an LRP rule's x * c, with bit 2 plus addend (likewise), in the
+//                             same pass. Planes start `*_plane` floats apart (padded planes: ClBuffer.padded). Work
+//                             item: one row of dx. Global (planes * H).
 //   conv2d_backward_weight    dw (O,C,KH,KW): dw[o,k] = sum over n, oy, ox of gy[n,o,oy,ox] * x[n,c,iy,ix] with
 //                             k = (c*KH + ky)*KW + kx, iy = oy*SH - PH + ky*DH, ix = ox*SW - PW + kx*DW (0 outside).
 //                             Work item: VECTOR_WIDTH filters (the lanes) x WEIGHT_TILE_K taps.
@@ -111,9 +112,10 @@ __kernel void pack_lanes(__global const float* in_g, __global float* out_g, cons
 
 // ---- input gradient ------------------------------------------------------------------------------------
 
-__kernel void stride_scatter(__global const float* dense_g, __global const float* factor_g, __global float* dx_g,
-                             const int planes, const int H, const int W, const int OH, const int OW, const int SH,
-                             const int SW, const int has_factor, const int dense_plane, const int factor_plane,
+__kernel void stride_scatter(__global const float* dense_g, __global const float* factor_g,
+                             __global const float* addend_g, __global float* dx_g, const int planes, const int H,
+                             const int W, const int OH, const int OW, const int SH, const int SW, const int terms,
+                             const int dense_plane, const int factor_plane, const int addend_plane,
                              const int dx_plane) {
     const int row = get_global_id(0); // plane * H + h
     if (row >= planes * H) {
@@ -123,13 +125,15 @@ __kernel void stride_scatter(__global const float* dense_g, __global const float
     const int h = row - plane * H;
     __global float* dx_row = dx_g + (size_t)plane * dx_plane + h * W;
     __global const float* factor_row = factor_g + (size_t)plane * factor_plane + h * W;
+    __global const float* addend_row = addend_g + (size_t)plane * addend_plane + h * W;
     const int y = h / SH;
     const bool on_grid_row = h == y * SH && y < OH;
     __global const float* dense_row = dense_g + (size_t)plane * dense_plane + y * OW;
     for (int w = 0; w < W; w++) {
         const int x = w / SW;
         const float v = on_grid_row && w == x * SW && x < OW ? dense_row[x] : 0.0f;
-        dx_row[w] = has_factor ? factor_row[w] * v : v; // as a multiply after it: factor * 0 may be -0 or NaN
+        const float product = (terms & 1) ? factor_row[w] * v : v; // as a multiply after it: 0 * inf is NaN
+        dx_row[w] = (terms & 2) ? product + addend_row[w] : product;
     }
 }
 

@@ -76,6 +76,17 @@ class ClAlignedPlanesTest {
                 Tensor product = cl.conv2dBackwardInputTimes(x, gradOut, w1, Conv2dParams.of(2, 0));
                 assertTrue(padded(product), "the factor's planes");
                 assertArrayEquals(expectedProduct.toArray(), product.toArray(), "strided 1x1 input gradient times x");
+                // plus a padded addend, in the scatter's pass and in a stride-1 convolution's store
+                Tensor addend = paddedInput(cl, x.shape(), rnd);
+                Tensor denseAddend = cl.fromArray(x.shape(), addend.toArray());
+                for (Conv2dParams p : new Conv2dParams[] {Conv2dParams.of(2, 0), ONE}) {
+                    Tensor s = p.strideH() == 2 ? gradOut : paddedInput(cl, Shape.of(4, 32, 9, 9), rnd);
+                    Tensor expectedSum = cl.add(cl.conv2dBackwardInputTimes(dense, cl.fromArray(s.shape(),
+                            s.toArray()), w1, p), denseAddend);
+                    Tensor sum = cl.conv2dBackwardInputTimesPlus(x, s, w1, p, addend);
+                    assertTrue(padded(sum));
+                    assertArrayEquals(expectedSum.toArray(), sum.toArray(), "times x plus a, " + p);
+                }
             }
             // Winograd (both tiles) reads padded planes and writes them
             Tensor w3 = cl.fromArray(Shape.of(32, 64, 3, 3), OpenClTestSupport.random(rnd, Shape.of(32, 64, 3, 3)));

@@ -14,8 +14,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * conv2dDivide and conv2dBackwardInputTimes (an LRP rule's R / z and x * f^T(s), the element-wise op in the
- * convolution's store) give the very floats of the two separate ops, on every path: direct (read in place and
+ * conv2dDivide, conv2dBackwardInputTimes and conv2dBackwardInputTimesPlus (an LRP rule's R / z, x * f^T(s) and
+ * x * f^T(s) + a, the element-wise ops in the convolution's store) give the very floats of the separate ops, on
+ * every path: direct (read in place and
  * staged), Winograd, and the input gradients that are forward convolutions, scatters or gathers.
  */
 class ClConvEpilogueTest {
@@ -47,6 +48,9 @@ class ClConvEpilogueTest {
                 Tensor s2 = cl.fromArray(ys, OpenClTestSupport.random(rnd, ys));
                 float[] product = cl.mul(x, cl.conv2dBackwardInput(s2, w, xs, p)).toArray();
                 assertArrayEquals(product, cl.conv2dBackwardInputTimes(x, s2, w, p).toArray(), "times " + what);
+                Tensor addend = cl.fromArray(xs, OpenClTestSupport.random(rnd, xs));
+                assertArrayEquals(cl.add(cl.conv2dBackwardInputTimes(x, s2, w, p), addend).toArray(),
+                        cl.conv2dBackwardInputTimesPlus(x, s2, w, p, addend).toArray(), "times plus " + what);
                 assertTrue(ClWinograd.applies(xs, ws, p, ConvKernelParams.forDevice(cl.info())) == (s[5] == 3
                         && s[1] >= ClWinograd.MIN_CHANNELS), "Winograd where expected: " + what);
             }
@@ -54,7 +58,7 @@ class ClConvEpilogueTest {
     }
 
     @Test
-    void aNumeratorOfAnotherShapeIsRejected() {
+    void operandsOfAnotherShapeAreRejected() {
         ClDevice cl = OpenClTestSupport.device();
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = cl.zeros(Shape.of(1, 2, 5, 5));
@@ -63,6 +67,11 @@ class ClConvEpilogueTest {
                     () -> cl.conv2dDivide(cl.zeros(Shape.of(1, 3, 5, 5)), x, w, null, Conv2dParams.of(1, 0)));
             assertTrue(e.getMessage().contains("conv2dDivide") && e.getMessage().contains("numerator (1,3,5,5)")
                     && e.getMessage().contains("(1,3,3,3)"), e.getMessage());
+            Tensor s = cl.zeros(Shape.of(1, 3, 3, 3));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> cl.conv2dBackwardInputTimesPlus(x, s, w, Conv2dParams.of(1, 0), s));
+            assertTrue(e.getMessage().contains("conv2dBackwardInputTimesPlus") && e.getMessage().contains(
+                    "factor (1,2,5,5) and addend (1,3,3,3)"), e.getMessage());
         }
     }
 }

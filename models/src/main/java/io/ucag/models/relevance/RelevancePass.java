@@ -43,6 +43,21 @@ public final class RelevancePass {
     @FunctionalInterface
     private interface Step {
         Tensor back(Tensor relevance);
+
+        /**
+         * {@code back(relevance) + addend}, a new tensor (a residual block's body's first step, the shortcut's
+         * relevance added); affine steps add it in their rule's last store.
+         */
+        default Tensor backPlus(Device d, Tensor relevance, Tensor addend) {
+            Tensor own = back(relevance);
+            try {
+                return d.add(own, addend);
+            } finally {
+                if (own != relevance) {
+                    own.close();
+                }
+            }
+        }
     }
 
     private final Device d;
@@ -212,10 +227,9 @@ public final class RelevancePass {
                     shares = Redistribution.sumShares(d, body, shortcut, sum, r, eps);
                 }
             }
-            Tensor viaBody = backward(bodySteps, shares[0]);
             Tensor viaShortcut = backward(shortcutSteps, shares[1]);
-            try (viaBody; viaShortcut) {
-                return d.add(viaBody, viaShortcut);
+            try (viaShortcut) { // added in the body's first step (the sum of the two paths, one pass fewer)
+                return backwardPlus(bodySteps, shares[0], viaShortcut);
             }
         }));
         return y;
@@ -251,7 +265,17 @@ public final class RelevancePass {
                 : op.apply(d, x, weight, bias);
         AffineLayer layer = new AffineLayer(name, op, weight, bias, nonNegative);
         Rule rule = composite.ruleFor(name, op instanceof AffineOp.Convolution, affineLayers++ == 0);
-        steps.add(recording(names, r -> rule.relevance(d, layer, x, r)));
+        steps.add(recording(names, new Step() {
+            @Override
+            public Tensor back(Tensor r) {
+                return rule.relevance(d, layer, x, r);
+            }
+
+            @Override
+            public Tensor backPlus(Device device, Tensor r, Tensor addend) {
+                return rule.relevancePlus(d, layer, x, r, addend);
+            }
+        }));
         nonNegative = false;
         return y;
     }
@@ -277,8 +301,13 @@ public final class RelevancePass {
 
     /** Runs {@code steps} in reverse from {@code relevance}, which it takes over (closes unless returned). */
     private Tensor backward(List<Step> steps, Tensor relevance) {
+        return backward(steps, 0, relevance);
+    }
+
+    /** Runs {@code steps} from the last down to {@code first}, taking {@code relevance} over. */
+    private Tensor backward(List<Step> steps, int first, Tensor relevance) {
         Tensor current = relevance;
-        for (int i = steps.size() - 1; i >= 0; i--) {
+        for (int i = steps.size() - 1; i >= first; i--) {
             Tensor next = steps.get(i).back(current);
             if (next != current) {
                 current.close();
@@ -288,17 +317,40 @@ public final class RelevancePass {
         return current;
     }
 
+    /**
+     * {@link #backward} plus {@code addend} (not taken over), added by the first step: a new tensor, {@code relevance}
+     * taken over.
+     */
+    private Tensor backwardPlus(List<Step> steps, Tensor relevance, Tensor addend) {
+        try (Tensor atFirst = backward(steps, 1, relevance)) {
+            return steps.isEmpty() ? d.add(atFirst, addend) : steps.get(0).backPlus(d, atFirst, addend);
+        }
+    }
+
     /** {@code step}, keeping its output relevance under each wanted name not recorded yet. */
     private Step recording(List<String> names, Step step) {
         List<String> kept = names.stream().filter(wanted::contains).toList();
         if (kept.isEmpty()) {
             return step;
         }
-        return r -> {
-            for (String name : kept) {
-                recorded.computeIfAbsent(name, n -> r.share());
+        return new Step() {
+            @Override
+            public Tensor back(Tensor r) {
+                record(r);
+                return step.back(r);
             }
-            return step.back(r);
+
+            @Override
+            public Tensor backPlus(Device device, Tensor r, Tensor addend) {
+                record(r);
+                return step.backPlus(device, r, addend);
+            }
+
+            private void record(Tensor r) {
+                for (String name : kept) {
+                    recorded.computeIfAbsent(name, n -> r.share());
+                }
+            }
         };
     }
 }

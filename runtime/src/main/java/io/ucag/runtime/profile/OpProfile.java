@@ -84,7 +84,8 @@ public final class OpProfile {
                 Shape w = ((Tensor) args[1]).shape();
                 yield 2.0 * ((Tensor) args[0]).shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
             }
-            case "conv2dBackwardInputTimes" -> { // (factor, gradOut, weight, ...): gradOut x C*kh*kw
+            case "conv2dBackwardInputTimes", "conv2dBackwardInputTimesPlus" -> {
+                // (factor, gradOut, weight, ...): gradOut x C*kh*kw
                 Shape w = ((Tensor) args[2]).shape();
                 yield 2.0 * ((Tensor) args[1]).shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
             }

@@ -31,6 +31,13 @@ public sealed interface AffineOp {
         }
     }
 
+    /** {@code transposeTimes(...) + addend} (factor's shape), fused where the device can. */
+    default Tensor transposeTimesPlus(Device d, Tensor factor, Tensor s, Tensor weight, Tensor addend) {
+        try (Tensor product = transposeTimes(d, factor, s, weight)) {
+            return d.add(product, addend);
+        }
+    }
+
     /** {@code F.conv2d}: x (N,C,H,W), weight (O,C,kh,kw), bias (O). */
     record Convolution(Conv2dParams params) implements AffineOp {
         @Override
@@ -52,6 +59,11 @@ public sealed interface AffineOp {
         @Override
         public Tensor transposeTimes(Device d, Tensor factor, Tensor s, Tensor weight) {
             return d.conv2dBackwardInputTimes(factor, s, weight, params);
+        }
+
+        @Override
+        public Tensor transposeTimesPlus(Device d, Tensor factor, Tensor s, Tensor weight, Tensor addend) {
+            return d.conv2dBackwardInputTimesPlus(factor, s, weight, params, addend);
         }
     }
 

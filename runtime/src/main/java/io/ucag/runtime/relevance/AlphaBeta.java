@@ -46,15 +46,27 @@ public final class AlphaBeta implements Rule {
 
     @Override
     public Tensor relevance(Device d, AffineLayer layer, Tensor input, Tensor relevance) {
+        return relevance(d, layer, input, relevance, null);
+    }
+
+    /** With alpha1-beta0 the addend rides in the transposed convolution's store (one pass fewer). */
+    @Override
+    public Tensor relevancePlus(Device d, AffineLayer layer, Tensor input, Tensor relevance, Tensor addend) {
+        return relevance(d, layer, input, relevance, addend);
+    }
+
+    /** The input relevance, plus {@code addend} unless it is null. */
+    private Tensor relevance(Device d, AffineLayer layer, Tensor input, Tensor relevance, Tensor addend) {
         try (TensorScope scope = TensorScope.open()) {
             boolean nonNegative = layer.nonNegativeInput(); // then x+ = x and the x- terms vanish
             Tensor inputPos = nonNegative ? input : Parts.positive(d, input);
             Tensor inputNeg = nonNegative ? null : Parts.negative(d, input);
             Tensor weightPos = Parts.positiveParameter(d, layer.weight());
             Tensor weightNeg = inputNeg != null || beta != 0 ? Parts.negativeParameter(d, layer.weight()) : null;
+            boolean plain = alpha == 1 && beta == 0; // the positive share is the result
             Tensor result = share(d, layer, inputPos, inputNeg, weightPos, weightNeg,
                     Parts.positiveParameter(d, layer.bias()),
-                    relevance, Sign.POSITIVE);
+                    relevance, Sign.POSITIVE, plain ? addend : null);
             if (alpha != 1) {
                 result = d.scale(result, alpha);
             }
@@ -62,6 +74,9 @@ public final class AlphaBeta implements Rule {
                 Tensor negativeShare = share(d, layer, inputPos, inputNeg, weightNeg, weightPos,
                         Parts.negativeParameter(d, layer.bias()), relevance, Sign.NEGATIVE);
                 result = d.add(result, d.scale(negativeShare, -beta));
+            }
+            if (!plain && addend != null) {
+                result = d.add(result, addend);
             }
             return scope.keep(result);
         }
@@ -77,6 +92,12 @@ public final class AlphaBeta implements Rule {
      */
     static Tensor share(Device d, AffineLayer layer, Tensor inputPos, Tensor inputNeg, Tensor first, Tensor second,
                         Tensor bias, Tensor relevance, Sign sign) {
+        return share(d, layer, inputPos, inputNeg, first, second, bias, relevance, sign, null);
+    }
+
+    /** {@link #share} plus {@code addend} unless it is null, in the transposed map's store where it can. */
+    private static Tensor share(Device d, AffineLayer layer, Tensor inputPos, Tensor inputNeg, Tensor first,
+                                Tensor second, Tensor bias, Tensor relevance, Sign sign, Tensor addend) {
         AffineOp op = layer.op();
         float eps = Stabilizer.DEFAULT_EPSILON;
         // a known sign: the stabiliser's step rides in the bias (Stabilizer.biasWithStep), one pass over z fewer
@@ -101,10 +122,11 @@ public final class AlphaBeta implements Rule {
             }
             s = sign == Sign.ANY ? Stabilizer.divide(d, relevance, z, eps) : d.div(relevance, z);
         }
-        Tensor r = op.transposeTimes(d, inputPos, s, first);
-        if (inputNeg != null) {
-            r = d.add(r, op.transposeTimes(d, inputNeg, s, second));
+        if (inputNeg == null) {
+            return addend == null ? op.transposeTimes(d, inputPos, s, first)
+                    : op.transposeTimesPlus(d, inputPos, s, first, addend);
         }
-        return r;
+        Tensor r = d.add(op.transposeTimes(d, inputPos, s, first), op.transposeTimes(d, inputNeg, s, second));
+        return addend == null ? r : d.add(r, addend);
     }
 }

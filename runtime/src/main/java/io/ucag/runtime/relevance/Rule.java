@@ -19,4 +19,14 @@ public interface Rule {
      * @param relevance R_out, (N,O,Ho,Wo) or (N,M)
      */
     Tensor relevance(Device d, AffineLayer layer, Tensor input, Tensor relevance);
+
+    /**
+     * {@code relevance(d, layer, input, relevance) + addend} (the input's shape): the input relevance where a
+     * residual block's other path adds its own; rules that can add it in their last op's store override this.
+     */
+    default Tensor relevancePlus(Device d, AffineLayer layer, Tensor input, Tensor relevance, Tensor addend) {
+        try (Tensor own = relevance(d, layer, input, relevance)) {
+            return d.add(own, addend);
+        }
+    }
 }

@@ -21,4 +21,9 @@ public final class ZPlus implements Rule {
     public Tensor relevance(Device d, AffineLayer layer, Tensor input, Tensor relevance) {
         return ALPHA1_BETA0.relevance(d, layer, input, relevance);
     }
+
+    @Override
+    public Tensor relevancePlus(Device d, AffineLayer layer, Tensor input, Tensor relevance, Tensor addend) {
+        return ALPHA1_BETA0.relevancePlus(d, layer, input, relevance, addend);
+    }
 }

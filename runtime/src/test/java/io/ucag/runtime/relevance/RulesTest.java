@@ -1,5 +1,6 @@
 package io.ucag.runtime.relevance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.java.JavaDevice;
+import io.ucag.runtime.ops.Conv2dParams;
 import java.util.Random;
 import java.util.function.IntToDoubleFunction;
 import net.jqwik.api.ForAll;
@@ -168,6 +170,39 @@ class RulesTest {
         Share square = (n, j, i) -> c.w(j, i) * c.w(j, i);
         assertRule(c, c.run(new WSquare(), false), (n, j, i) -> square.of(n, j, i) / stab(total(n, j, square), E),
                 "w-square");
+    }
+
+    /**
+     * relevancePlus (a residual block's other path added in the rule's last store) is the rule's relevance plus the
+     * addend, the very floats, for every rule on a convolution and a dense layer, signed and non-negative inputs.
+     */
+    @Property(tries = 20)
+    void relevancePlusAddsTheAddend(@ForAll @IntRange(min = 0, max = 10000) int seed, @ForAll boolean nonNegative) {
+        Random rng = new Random(seed);
+        Rule[] rules = {new AlphaBeta(1, 0), new AlphaBeta(2, 1), new ZPlus(), new Epsilon(0.25f), new Gamma(0.25f)};
+        try (TensorScope scope = TensorScope.open()) {
+            Shape xs = Shape.of(2, 3, 5, 5);
+            Tensor x = D.fromArray(xs, signed(rng, xs.numel(), nonNegative));
+            Tensor w = D.fromArray(Shape.of(4, 3, 3, 3), signed(rng, 108, false));
+            Tensor b = D.fromArray(Shape.of(4), signed(rng, 4, false));
+            AffineLayer conv = new AffineLayer("conv", new AffineOp.Convolution(Conv2dParams.of(1, 1)), w, b,
+                    nonNegative);
+            Tensor r = D.fromArray(Shape.of(2, 4, 5, 5), signed(rng, 200, false));
+            Tensor addend = D.fromArray(xs, signed(rng, xs.numel(), false));
+            for (Rule rule : rules) {
+                float[] expected = D.add(rule.relevance(D, conv, x, r), addend).toArray();
+                assertArrayEquals(expected, rule.relevancePlus(D, conv, x, r, addend).toArray(), rule.name());
+            }
+        }
+    }
+
+    private static float[] signed(Random rng, int n, boolean nonNegative) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rng.nextGaussian();
+            v[i] = nonNegative ? Math.abs(v[i]) : v[i];
+        }
+        return v;
     }
 
     @Test

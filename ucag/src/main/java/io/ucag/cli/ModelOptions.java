@@ -60,8 +60,8 @@ final class ModelOptions {
     }
 
     @Option(names = "--winograd", description = "OpenCL: run every 3x3 stride-1 convolution of >= 64 channels by "
-            + "Winograd F(4x4,3x3) or F(6x6,3x3), not only the CAM family's and the evaluation games' (the default): about ten "
-            + "times the rounding error, visible in AGF and RSP maps (see the README). Same as "
+            + "Winograd F(4x4,3x3) or F(6x6,3x3), not only the CAM family's and the evaluation games' (the default): "
+            + "about ten times the rounding error, visible in AGF and RSP maps (see the README). Same as "
             + "-Ducag.opencl.winograd=true; -Ducag.opencl.winograd=false turns it off everywhere.")
     boolean winograd;
 

@@ -69,9 +69,9 @@ final class ClConv {
                 return y;
             }
             // A strided 1x1 conv's staged input (x subsampled) is kept with x, since a downsampling block's shortcut
-            // and its first convolution read the same one; padded inputs are staged per call, as keeping them would
-            // double the activations the relevance passes hold. Released right after queuing: OpenCL keeps the
-            // memory until the kernels using it have run.
+            // and its first convolution read the same one; zero-padded stagings (3x3, 7x7) are made per call, as
+            // keeping them would double the activations the relevance passes hold. Released right after queuing:
+            // OpenCL keeps the memory until the kernels using it have run.
             boolean subsampled = weight.shape().dim(2) == 1 && weight.shape().dim(3) == 1 && p.padH() == 0
                     && p.padW() == 0;
             try (Tensor staged = subsampled

@@ -154,11 +154,6 @@ final class ClConvBackward {
         int outW = gs.dim(3);
         int taps = ws.dim(2) * ws.dim(3);
         boolean fewChannels = c <= FEW_CHANNELS;
-        // lanes run over input channels, or for the few channels of an RGB input over pixels
-        int pixels = fewChannels ? kp.vectorWidth() * FEW_CHANNEL_PIXEL_VECTORS : kp.inputTileX();
-        // pixels x of one row that share x % strideW form a residue class of ceil(w / strideW) pixels at most
-        int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
-        long xTiles = (long) p.strideW() * tilesPerResidue;
         Tensor dx = d.allocate(xs);
         if (fewChannels && p.strideW() == 2 && p.dilationW() == 1) { // both column residues per work item
             String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
@@ -169,6 +164,11 @@ final class ClConvBackward {
                     p.padH(), p.padW(), p.dilationH());
             return dx;
         }
+        // lanes run over input channels, or for the few channels of an RGB input over pixels
+        int pixels = fewChannels ? kp.vectorWidth() * FEW_CHANNEL_PIXEL_VECTORS : kp.inputTileX();
+        // pixels x of one row that share x % strideW form a residue class of ceil(w / strideW) pixels at most
+        int tilesPerResidue = ceilDiv(ceilDiv(w, p.strideW()), pixels);
+        long xTiles = (long) p.strideW() * tilesPerResidue;
         if (fewChannels) { // reads gy as it is: staging it cost as much as the kernel (10 of 22 ms on the stem)
             String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
                     + FEW_CHANNEL_PIXEL_VECTORS;

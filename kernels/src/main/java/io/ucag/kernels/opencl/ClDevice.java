@@ -105,9 +105,20 @@ public final class ClDevice implements Device {
 
     /** New device memory for {@code shape}, contents undefined; refuses sizes above the allocation cap. */
     public Tensor allocate(Shape shape) {
-        ClBufferPool.Reused reused = pool.take(shape.bytes());
-        return reused != null ? tensor(shape, reused.mem(), reused.bytes())
-                : tensor(shape, createBuffer(shape, CL_MEM_READ_WRITE, null), shape.bytes());
+        return allocate(shape, shape.numel(), 0, 0);
+    }
+
+    /**
+     * {@code floats} floats for {@code shape}, an idle buffer of the pool or a new one, in planes of {@code plane}
+     * values {@code stride} floats apart (0, 0: dense).
+     */
+    private Tensor allocate(Shape shape, long floats, int plane, int stride) {
+        long bytes = floats * Float.BYTES;
+        ClBufferPool.Reused reused = pool.take(bytes);
+        cl_mem mem = reused != null ? reused.mem() : createBuffer(shape, bytes, CL_MEM_READ_WRITE, null);
+        long size = reused != null ? reused.bytes() : bytes;
+        pool.lend(size);
+        return new Tensor(this, shape, new ClBuffer(mem, size, floats, pool, plane, stride));
     }
 
     private Tensor tensor(Shape shape, cl_mem mem, long bytes) {
@@ -138,14 +149,7 @@ public final class ClDevice implements Device {
 
     /** Memory for the 4-D {@code shape} with each (n, c) plane starting {@code stride} floats after the last. */
     Tensor allocatePadded(Shape shape, int stride) {
-        int plane = shape.dim(2) * shape.dim(3);
-        long floats = (long) shape.dim(0) * shape.dim(1) * stride;
-        long bytes = floats * Float.BYTES;
-        ClBufferPool.Reused reused = pool.take(bytes);
-        cl_mem mem = reused != null ? reused.mem() : createBuffer(shape, bytes, CL_MEM_READ_WRITE, null);
-        long size = reused != null ? reused.bytes() : bytes;
-        pool.lend(size);
-        return new Tensor(this, shape, new ClBuffer(mem, size, floats, pool, plane, stride));
+        return allocate(shape, (long) shape.dim(0) * shape.dim(1) * stride, shape.dim(2) * shape.dim(3), stride);
     }
 
     /**
@@ -190,14 +194,14 @@ public final class ClDevice implements Device {
 
     private cl_mem createBuffer(Shape shape, long bytes, long flags, Pointer host) {
         if (bytes > info.maxAllocationBytes()) {
-            throw new IllegalArgumentException("opencl: a tensor " + shape + " needs " + (shape.bytes() >> 20)
+            throw new IllegalArgumentException("opencl: a tensor " + shape + " needs " + (bytes >> 20)
                     + " MiB, above this device's largest allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE = "
                     + (info.maxAllocationBytes() >> 20) + " MiB): split the batch into smaller micro-batches");
         }
         try {
             return clCreateBuffer(context, flags, bytes, host, null);
         } catch (CLException e) {
-            throw new IllegalStateException("opencl: allocating " + (shape.bytes() >> 20) + " MiB for " + shape
+            throw new IllegalStateException("opencl: allocating " + (bytes >> 20) + " MiB for " + shape
                     + " failed: " + e.getMessage(), e);
         }
     }

@@ -99,7 +99,8 @@ public final class ClKernel {
         } else if (arg instanceof Local l) {
             clSetKernelArg(kernel, index, l.bytes(), null);
         } else {
-            throw new IllegalArgumentException("opencl: kernel " + name + " argument " + index + " has unsupported type "
+            throw new IllegalArgumentException("opencl: kernel " + name + " argument " + index
+                    + " has unsupported type "
                     + (arg == null ? "null" : arg.getClass().getSimpleName()));
         }
     }

@@ -64,7 +64,10 @@ final class ClWinograd {
     private ClWinograd() {
     }
 
-    /** True when {@code conv2d} should run on Winograd: {@link #enabled}, 3x3, stride 1, undilated, enough channels and tiles. */
+    /**
+     * True when {@code conv2d} should run on Winograd: {@link #enabled}, 3x3, stride 1, undilated, enough channels and
+     * tiles.
+     */
     static boolean applies(Shape x, Shape weight, Conv2dParams p, ConvKernelParams kp) {
         if (!enabled()) {
             return false;

@@ -12,7 +12,8 @@
 //                        ceil-mode window past the padding does not), otherwise the number of image pixels.
 //   adaptive_avg_pool2d  mean of rows [floor(oy*H/OH), ceil((oy+1)*H/OH)) and the same for columns.
 //
-// Layout: in_g (N,C,H,W), out_g (N,C,OH,OW); element (n,c,h,w) at ((n*C+c)*H+h)*W+w, so plane p = n*C+c
+// Layout: in_g (N,C,H,W), out_g (N,C,OH,OW); element (n,c,h,w) at ((n*C+c)*H+h)*W+w (max_pool2d: planes of in_g
+// start in_plane floats apart, H*W or more where they are padded, ClBuffer.padded), so plane p = n*C+c
 // starts at p*H*W. Window (oy,ox) starts at (oy*SH - PH, ox*SW - PW). The host guarantees (Pool2dParams)
 // that every window overlaps the image, so no window is empty.
 //

@@ -95,7 +95,8 @@ class ClConvTest {
             Tensor residual = r == null ? null : cl.fromArray(conv.shape, r);
             Tensor bias = b == null ? null : cl.fromArray(Shape.of(b.length), b);
             ConvKernelParams tiles = tiles(tilesIndex);
-            Tensor y = tiles == null ? cl.conv2dFused(cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu)
+            Tensor y = tiles == null
+                    ? cl.conv2dFused(cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu)
                     : ClConv.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu, tiles);
             new Reference(conv.shape, sum, abs).assertMatches("conv2dFused x " + xs + " w " + ws + " " + p
                     + " bias " + withBias + " residual " + withResidual + " relu " + relu + " tiles " + tiles,

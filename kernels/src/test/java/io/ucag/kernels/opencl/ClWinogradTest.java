@@ -30,8 +30,8 @@ class ClWinogradTest {
      * tile size. The direct kernel's test allows 1e-6 of its own sum; F(4x4, 3x3)'s transforms scale values by up
      * to 5, 1/24 and 8 on the way, F(6x6, 3x3)'s by up to 5.25, 1/90 and 32. The worst errors come with one input
      * channel (nothing averages the transforms' rounding): over 1500 random cases (seeds 42 and 7) F(4x4) reached
-     * 4.7e-6 and F(6x6) 4.3e-6, and a case a test run drew (x (3,1,11,7), pad 2) 7e-6 on F(6x6); the earlier single bound
-     * of 5e-6, set from 60 cases, failed it. Twice F(4x4)'s worst and about three times F(6x6)'s.
+     * 4.7e-6 and F(6x6) 4.3e-6, and a case a test run drew (x (3,1,11,7), pad 2) 7e-6 on F(6x6); the earlier single
+     * bound of 5e-6, set from 60 cases, failed it. Twice F(4x4)'s worst and about three times F(6x6)'s.
      */
     private static double absSumShare(int tileOut) {
         return tileOut == 6 ? 2e-5 : 1e-5;

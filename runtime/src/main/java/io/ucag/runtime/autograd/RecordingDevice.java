@@ -86,9 +86,28 @@ public final class RecordingDevice implements Device {
     }
 
     @Override
+    public Tensor[] positiveShares(Tensor a, Tensor b, Tensor relevance, float step) {
+        return tape.isRecording(a, b, relevance) ? Device.super.positiveShares(a, b, relevance, step)
+                : base.positiveShares(a, b, relevance, step);
+    }
+
+    @Override
+    public Tensor addRelu(Tensor a, Tensor b) {
+        return tape.isRecording(a, b) ? Device.super.addRelu(a, b) : base.addRelu(a, b);
+    }
+
+    @Override
     public Tensor conv2dBackwardInputTimes(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params) {
         return tape.isRecording(factor, gradOut, weight) ? Device.super.conv2dBackwardInputTimes(factor, gradOut,
                 weight, params) : base.conv2dBackwardInputTimes(factor, gradOut, weight, params);
+    }
+
+    @Override
+    public Tensor conv2dBackwardInputTimesPlus(Tensor factor, Tensor gradOut, Tensor weight, Conv2dParams params,
+                                               Tensor addend) {
+        return tape.isRecording(factor, gradOut, weight, addend) ? Device.super.conv2dBackwardInputTimesPlus(factor,
+                gradOut, weight, params, addend) : base.conv2dBackwardInputTimesPlus(factor, gradOut, weight, params,
+                addend);
     }
 
     @Override

@@ -53,6 +53,36 @@ class FusedConvGradientTest {
         }
     }
 
+    /** addRelu, positiveShares and conv2dBackwardInputTimesPlus: recorded as their ops, else the base's fused op. */
+    @Test
+    void theResidualFusedOpsAreRecordedOrRunOnTheBase() {
+        Random rnd = new Random(9);
+        Shape s = Shape.of(2, 3, 2, 2);
+        float[] a = random(rnd, 24);
+        float[] b = random(rnd, 24);
+        float[] seed = random(rnd, 24);
+        try (Tape tape = new Tape(); TensorScope scope = TensorScope.open()) {
+            Device rec = tape.on(BASE);
+            Tensor ta = tape.watch(BASE.fromArray(s, a));
+            Tensor tb = BASE.fromArray(s, b);
+            Tensor y = rec.addRelu(ta, tb);
+            try (Gradients g = tape.backward(y, BASE.fromArray(s, seed))) {
+                float[] ga = g.of(ta).toArray();
+                for (int i = 0; i < ga.length; i++) {
+                    assertEquals(a[i] + b[i] > 0 ? seed[i] : 0f, ga[i], "d relu(a + b) / da at " + i);
+                }
+            }
+            assertEquals(false, tape.requiresGrad(rec.addRelu(tb, tb)));
+            assertEquals(false, tape.requiresGrad(rec.positiveShares(tb, tb, tb, 1e-6f)[1]));
+            Tensor w = BASE.fromArray(Shape.of(4, 3, 1, 1), random(rnd, 12));
+            Tensor g = BASE.fromArray(Shape.of(2, 4, 2, 2), random(rnd, 32));
+            Tensor sum = rec.conv2dBackwardInputTimesPlus(tb, g, w, Conv2dParams.of(1, 0), tb);
+            assertEquals(false, tape.requiresGrad(sum));
+            Tensor product = BASE.conv2dBackwardInputTimes(tb, g, w, Conv2dParams.of(1, 0));
+            assertArrayEquals(BASE.add(product, tb).toArray(), sum.toArray());
+        }
+    }
+
     private static float[][] gradients(float[] x, float[] w, float[] b, float[] r, float[] seed, boolean fused) {
         try (Tape tape = new Tape(); TensorScope scope = TensorScope.open()) {
             Device rec = tape.on(BASE);

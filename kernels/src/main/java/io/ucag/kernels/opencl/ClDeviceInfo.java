@@ -5,9 +5,11 @@ import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_NAME;
+import static org.jocl.CL.CL_DEVICE_SINGLE_FP_CONFIG;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
+import static org.jocl.CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 import static org.jocl.CL.clGetDeviceInfo;
 import static org.jocl.CL.clGetPlatformInfo;
@@ -18,9 +20,14 @@ import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
-/** The facts about an OpenCL device that the backend uses to choose and tune kernels. */
+/**
+ * The facts about an OpenCL device that the backend uses to choose and tune kernels.
+ *
+ * @param singleFpConfig CL_DEVICE_SINGLE_FP_CONFIG, the device's float capabilities (a bit field)
+ */
 public record ClDeviceInfo(String platformName, String deviceName, long type, int computeUnits,
-                           long maxAllocationBytes, long globalMemoryBytes, long maxWorkGroupSize) {
+                           long maxAllocationBytes, long globalMemoryBytes, long maxWorkGroupSize,
+                           long singleFpConfig) {
 
     static ClDeviceInfo read(cl_platform_id platform, cl_device_id device) {
         return new ClDeviceInfo(
@@ -30,7 +37,17 @@ public record ClDeviceInfo(String platformName, String deviceName, long type, in
                 (int) deviceInt(device, CL_DEVICE_MAX_COMPUTE_UNITS),
                 deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE),
-                deviceSizeT(device, CL_DEVICE_MAX_WORK_GROUP_SIZE));
+                deviceSizeT(device, CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                deviceLong(device, CL_DEVICE_SINGLE_FP_CONFIG));
+    }
+
+    /**
+     * Whether kernels may be built with {@code -cl-fp32-correctly-rounded-divide-sqrt}. OpenCL's float division
+     * may be 2.5 ulp off without it, and NVIDIA's is (an H100 gave LRP quotients and average-pool gradients one
+     * ulp from the Java reference's); PoCL's CPU division is IEEE either way.
+     */
+    public boolean correctlyRoundedDivide() {
+        return (singleFpConfig & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
     }
 
     public boolean isGpu() {

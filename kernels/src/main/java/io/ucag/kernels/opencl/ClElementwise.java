@@ -12,11 +12,6 @@ import java.util.Objects;
 /** Launches the kernels of {@code elementwise.cl}. */
 final class ClElementwise {
     private static final String FILE = "elementwise.cl";
-    /**
-     * Float division exactly rounded, as Java's and torch's: OpenCL C otherwise allows 2.5 ulp. It also makes
-     * batch_norm's sqrt exact, as Java's Math.sqrt. PoCL and the usual GPU drivers support it.
-     */
-    private static final String OPTIONS = "-cl-fp32-correctly-rounded-divide-sqrt";
     /** Outer groups the {@code _nd} broadcast kernels index besides the mid and inner ones (plans have <= 6). */
     private static final int OUTER_GROUPS = 4;
     private static final Object[] NONE = {};
@@ -32,7 +27,7 @@ final class ClElementwise {
         int inner = xs.size(2, xs.rank());
         int batch = xs.dim(0);
         Tensor y = d.allocate(xs);
-        d.kernel(FILE, "batch_norm", OPTIONS).launch(new long[] {inner, channels, batch}, null,
+        d.kernel(FILE, "batch_norm").launch(new long[] {inner, channels, batch}, null,
                 x, y, mean, var, gamma, beta, eps, inner, channels, batch);
         return y;
     }
@@ -79,7 +74,7 @@ final class ClElementwise {
         }
         Tensor y = d.allocate(shape);
         int count = shape.numel();
-        d.kernel(FILE, "positive_share", OPTIONS).launch(new long[] {count}, null, mine, other, relevance, y, step,
+        d.kernel(FILE, "positive_share").launch(new long[] {count}, null, mine, other, relevance, y, step,
                 count);
         return y;
     }
@@ -167,7 +162,7 @@ final class ClElementwise {
             args.add(ClDevice.planeStride(t));
         }
         args.add(stride > 0 ? stride : plane);
-        d.kernel(FILE, kernel, OPTIONS).launch(new long[] {(plane + 15) / 16, (long) shape.dim(0) * shape.dim(1)},
+        d.kernel(FILE, kernel).launch(new long[] {(plane + 15) / 16, (long) shape.dim(0) * shape.dim(1)},
                 null, args.toArray());
         return ys;
     }
@@ -181,7 +176,7 @@ final class ClElementwise {
         args[1] = y;
         System.arraycopy(params, 0, args, 2, params.length);
         args[args.length - 1] = count;
-        d.kernel(FILE, kernel, OPTIONS).launch(new long[] {count}, null, args);
+        d.kernel(FILE, kernel).launch(new long[] {count}, null, args);
         return y;
     }
 
@@ -204,10 +199,10 @@ final class ClElementwise {
         Tensor y = d.allocate(plan.outShape());
         int last = dims.length - 1;
         if (rank <= 3) {
-            d.kernel(FILE, kernel + "_3d", OPTIONS).launch(global, null, a, b, y, inner, mid, outer,
+            d.kernel(FILE, kernel + "_3d").launch(global, null, a, b, y, inner, mid, outer,
                     sa[last], sa[last - 1], sa[last - 2], sb[last], sb[last - 1], sb[last - 2]);
         } else {
-            d.kernel(FILE, kernel + "_nd", OPTIONS).launch(global, null, a, b, y, inner, mid, outer,
+            d.kernel(FILE, kernel + "_nd").launch(global, null, a, b, y, inner, mid, outer,
                     dims[1], dims[2], dims[3],
                     sa[last], sa[last - 1], sa[0], sa[1], sa[2], sa[3],
                     sb[last], sb[last - 1], sb[0], sb[1], sb[2], sb[3]);

@@ -33,17 +33,20 @@ final class ClProgramCache {
     private final cl_context context;
     private final cl_device_id device;
     private final cl_command_queue queue;
+    private final String deviceOptions;
     private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
     private final Map<String, ClKernel> kernels = new ConcurrentHashMap<>();
     private final Map<ClKernel, cl_kernel> handles = new ConcurrentHashMap<>();
 
     private final ClKernel.PlaneCompactor compactor;
 
-    ClProgramCache(cl_context context, cl_device_id device, cl_command_queue queue,
+    /** @param deviceOptions build options every program of this device gets, after its own */
+    ClProgramCache(cl_context context, cl_device_id device, cl_command_queue queue, String deviceOptions,
                    ClKernel.PlaneCompactor compactor) {
         this.context = context;
         this.device = device;
         this.queue = queue;
+        this.deviceOptions = deviceOptions;
         this.compactor = compactor;
     }
 
@@ -67,7 +70,8 @@ final class ClProgramCache {
         String source = readResource("common.cl") + "\n#line 1\n" + readResource(file);
         cl_program program = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
         try {
-            clBuildProgram(program, 1, new cl_device_id[] {device}, options, null, null);
+            clBuildProgram(program, 1, new cl_device_id[] {device}, (options + " " + deviceOptions).trim(), null,
+                    null);
         } catch (CLException e) {
             String log = buildLog(program);
             clReleaseProgram(program);

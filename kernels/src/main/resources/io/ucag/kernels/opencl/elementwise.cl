@@ -1,8 +1,8 @@
 // elementwise.cl -- pointwise ops, broadcast add / mul / div and inference batch norm, with PyTorch's
 // special-value behaviour (NaN and -0.0 pass through relu and clamp; exp overflows to +inf; x/0 is +-inf and
 // 0/0 NaN; sign(NaN) is 0). Built without fast-math options: isnan and comparisons with NaN must keep their
-// IEEE meaning. Built with -cl-fp32-correctly-rounded-divide-sqrt (ClElementwise): OpenCL's default float
-// division may be 2.5 ulp off, and div must match Java's (and torch's) correctly rounded one bit for bit.
+// IEEE meaning. Built with -cl-fp32-correctly-rounded-divide-sqrt (ClDevice builds every program so): OpenCL's
+// default float division may be 2.5 ulp off, and div must match Java's (and torch's) correctly rounded one.
 //
 // Kernels:
 //   elementwise_relu, elementwise_scale, elementwise_abs, elementwise_sign, elementwise_exp, elementwise_clamp

@@ -175,8 +175,10 @@ class ClAlignedPlanesTest {
             Tensor w = cl.zeros(Shape.of(4, 3, 1, 1));
             assertFalse(padded(cl.conv2d(x, w, null, ONE)), "no scope");
             try (AlignedPlanes aligned = AlignedPlanes.allow()) {
+                // TILE_PX is 4, 8 or 16 by device (16 on PoCL's CPU, less on an H100): 64 is whole vectors, 3 less
+                // than one
                 assertFalse(padded(cl.conv2d(cl.zeros(Shape.of(1, 3, 8, 8)), w, null, ONE)), "64 values per plane");
-                assertFalse(padded(cl.conv2d(cl.zeros(Shape.of(1, 3, 3, 3)), w, null, ONE)), "9 values per plane");
+                assertFalse(padded(cl.conv2d(cl.zeros(Shape.of(1, 3, 3, 1)), w, null, ONE)), "3 values per plane");
             }
         }
     }

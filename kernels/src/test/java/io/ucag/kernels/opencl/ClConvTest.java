@@ -342,10 +342,10 @@ class ClConvTest {
 
     @Test
     void kernelParamsComeFromTheTuningFileByDeviceName() {
-        ConvKernelParams fallback = ConvKernelParams.forDevice(new ClDeviceInfo("p", "no such device", 0, 1, 1, 1, 1));
+        ConvKernelParams fallback = ConvKernelParams.forDevice(new ClDeviceInfo("p", "no such device", 0, 1, 1, 1, 1, 0));
         assertEquals(new ConvKernelParams(8, 8, 4, 2, 8, 8, 1), fallback);
         ConvKernelParams zen4 = ConvKernelParams.forDevice(
-                new ClDeviceInfo("p", "pthread-skylake-avx512-AMD EPYC", 0, 1, 1, 1, 1));
+                new ClDeviceInfo("p", "pthread-skylake-avx512-AMD EPYC", 0, 1, 1, 1, 1, 0));
         assertEquals(16, zen4.tilePx());
         assertArrayEquals(new long[] {4, 1}, zen4.local(2));
         assertArrayEquals(new long[] {3, 1}, new ConvKernelParams(8, 8, 4, 2, 8, 8, 3).local(2));

@@ -2,6 +2,7 @@ package io.ucag.kernels.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.java.JavaDevice;
 import java.util.List;
+import org.jocl.CL;
 import org.junit.jupiter.api.Test;
 
 class ClDeviceTest {
@@ -40,6 +42,15 @@ class ClDeviceTest {
             affine.launch(new long[] {5}, null, in, out, 2f, -1f, 5);
             assertArrayEquals(new float[] {-1, 1, 3, 5, 7}, out.toArray());
         }
+    }
+
+    @Test
+    void divisionIsCorrectlyRoundedWhereTheDeviceSaysItCanBe() {
+        ClDeviceInfo plain = new ClDeviceInfo("p", "d", 0, 1, 1, 1, 1, CL.CL_FP_FMA | CL.CL_FP_ROUND_TO_NEAREST);
+        assertFalse(plain.correctlyRoundedDivide());
+        ClDeviceInfo ieee = new ClDeviceInfo("p", "d", 0, 1, 1, 1, 1,
+                CL.CL_FP_FMA | CL.CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT);
+        assertTrue(ieee.correctlyRoundedDivide());
     }
 
     @Test

@@ -6,11 +6,11 @@ import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
 
 /**
- * Forward conv2d and linear on OpenCL ({@code conv.cl}, whose header explains the kernels): conv2d is a
- * register-blocked implicit GEMM without local memory on an input staged with zero padding and split into
- * stride phases ({@link ConvStaging}; 1x1 stride-1 convs read x directly, a plain GEMM). linear streams the
- * weights for small batches and runs as a 1x1 conv2d on x^T for large ones. Tile sizes per device come from
- * {@link ConvKernelParams}.
+ * Forward conv2d and linear on OpenCL ({@code conv.cl}, whose header explains the kernels): conv2d is, on GPUs,
+ * {@link ClTiledConv}'s, and on CPUs a register-blocked implicit GEMM without local memory on an input staged with
+ * zero padding and split into stride phases ({@link ConvStaging}; 1x1 stride-1 convs read x directly, a plain GEMM).
+ * linear streams the weights for small batches and runs as a 1x1 conv2d on x^T for large ones. Tile sizes per
+ * device come from {@link ConvKernelParams}.
  */
 final class ClConv {
     private static final String FILE = "conv.cl";
@@ -49,6 +49,9 @@ final class ClConv {
 
     /** conv2d(x, weight, e.bias) with the epilogue {@code e} applied in the store. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, Epilogue e, ConvKernelParams kp) {
+        if (ClTiledConv.appliesTo(d)) {
+            return ClTiledConv.conv2d(d, x, weight, p, e);
+        }
         if (ClWinograd.applies(x.shape(), weight.shape(), p, kp)) {
             if (e.addend() == null) {
                 return ClWinograd.conv2d(d, x, weight, p, e, kp);

@@ -31,7 +31,7 @@ public final class ClKernel {
      * Kernels that take each tensor's plane stride as an argument and so read (and write) padded planes; every other
      * kernel is given a compact copy of a padded argument, made just before it is queued.
      */
-    private static final Set<String> PLANE_AWARE = Set.of("conv2d", "stage_input", "winograd_input",
+    private static final Set<String> PLANE_AWARE = Set.of("conv2d", "conv2d_tiled", "stage_input", "winograd_input",
             "winograd_output", "compact_planes", "planes_relu", "planes_add", "planes_positive_shares", "max_pool2d",
             "max_pool2d_arg_max", "max_pool2d_backward", "stride_scatter");
 

@@ -7,3 +7,31 @@
 
 // Global work items beyond the logical size return early; launches pass global sizes unrounded.
 #define GUARD(i, count) if ((i) >= (count)) return
+
+// A convolution's store (conv.cl, conv_tiled.cl): the bits of its `epilogue` argument, applied in this order.
+#define EPILOGUE_BIAS 1     // + b[o]
+#define EPILOGUE_RESIDUAL 2 // + r at the output's own index (r has y's shape): a residual block's addition
+#define EPILOGUE_RELU 4     // max(0, .)
+#define EPILOGUE_DIVIDE 8   // r / . instead of + r: an LRP rule's quotient R / z (without RESIDUAL and RELU)
+#define EPILOGUE_MULTIPLY 16 // r * . instead of + r: an LRP rule's product x * f^T(s) (likewise)
+#define EPILOGUE_ADDEND 32  // + a at the output's own index, last: a residual block's other relevance path
+
+// One output after its bias through the other EPILOGUE_* steps; r and a point at its operand and addend.
+inline float epilogue_tail(float v, int epilogue, __global const float* r, __global const float* a) {
+    if (epilogue & EPILOGUE_RESIDUAL) {
+        v += *r;
+    }
+    if (epilogue & EPILOGUE_RELU) {
+        v = fmax(v, 0.0f);
+    }
+    if (epilogue & EPILOGUE_DIVIDE) {
+        v = *r / v;
+    }
+    if (epilogue & EPILOGUE_MULTIPLY) {
+        v = *r * v;
+    }
+    if (epilogue & EPILOGUE_ADDEND) {
+        v += *a;
+    }
+    return v;
+}

@@ -68,12 +68,7 @@
 #endif
 
 // conv2d's epilogue, bits of its `epilogue` argument, applied in this order to each output before it is stored:
-#define EPILOGUE_BIAS 1     // + b[o]
-#define EPILOGUE_RESIDUAL 2 // + r at the output's own index (r has y's shape): a residual block's addition
-#define EPILOGUE_RELU 4     // max(0, .)
-#define EPILOGUE_DIVIDE 8   // r / . instead of + r: an LRP rule's quotient R / z (without RESIDUAL and RELU)
-#define EPILOGUE_MULTIPLY 16 // r * . instead of + r: an LRP rule's product x * f^T(s) (likewise)
-#define EPILOGUE_ADDEND 32  // + a at the output's own index, last: a residual block's other relevance path
+// EPILOGUE_* bits and epilogue_tail: common.cl
 
 #define CAT_(a, b) a##b
 #define CAT(a, b) CAT_(a, b)
@@ -240,23 +235,8 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                 vstorePx(v, 0, lanes_p);
                 UNROLL for (int t = 0; t < TILE_PX; t++) {
                     if (dst_p[t] >= 0) {
-                        float value = lanes_p[t];
-                        if (epilogue & EPILOGUE_RESIDUAL) {
-                            value += r_plane[dst_p[t]];
-                        }
-                        if (epilogue & EPILOGUE_RELU) {
-                            value = fmax(value, 0.0f);
-                        }
-                        if (epilogue & EPILOGUE_DIVIDE) {
-                            value = r_plane[dst_p[t]] / value;
-                        }
-                        if (epilogue & EPILOGUE_MULTIPLY) {
-                            value = r_plane[dst_p[t]] * value;
-                        }
-                        if (epilogue & EPILOGUE_ADDEND) {
-                            value += a_plane[dst_p[t]];
-                        }
-                        y_plane[dst_p[t]] = value;
+                        y_plane[dst_p[t]] = epilogue_tail(lanes_p[t], epilogue, r_plane + dst_p[t],
+                                                          a_plane + dst_p[t]);
                     }
                 }
             }

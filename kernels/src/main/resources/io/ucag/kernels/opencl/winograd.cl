@@ -34,11 +34,7 @@
 // Loops over the small tiles are unrolled so that their arrays live in registers, not on the stack.
 #define UNROLL _Pragma("unroll")
 
-#define EPILOGUE_BIAS 1     // + b[o]
-#define EPILOGUE_RESIDUAL 2 // + r at the output's own index
-#define EPILOGUE_RELU 4     // max(0, .)
-#define EPILOGUE_DIVIDE 8   // r / . instead of + r
-#define EPILOGUE_MULTIPLY 16 // r * . instead of + r
+// EPILOGUE_* bits and epilogue_tail: common.cl (never EPILOGUE_ADDEND here: ClConv adds the addend after)
 
 // The three 1-D transforms, each applied to the columns of a tile and then to the rows of the result:
 // FILTER_LINE out (n) = G in (3), the filter's; INPUT_LINE out (n) = B^T in (n), the input's; OUTPUT_LINE out (m) =
@@ -219,20 +215,7 @@ __kernel void winograd_output(__global const float* m_g, __global const float* b
         const size_t r_at = operand + within;
         UNROLL for (int j = 0; j < TILE_OUT; j++) {
             if (i < rows && j < cols) { // the last tiles of a row or column reach past the output
-                float value = out[j] + bias;
-                if (epilogue & EPILOGUE_RESIDUAL) {
-                    value += r_g[r_at + j];
-                }
-                if (epilogue & EPILOGUE_RELU) {
-                    value = fmax(value, 0.0f);
-                }
-                if (epilogue & EPILOGUE_DIVIDE) {
-                    value = r_g[r_at + j] / value;
-                }
-                if (epilogue & EPILOGUE_MULTIPLY) {
-                    value = r_g[r_at + j] * value;
-                }
-                y_g[at + j] = value;
+                y_g[at + j] = epilogue_tail(out[j] + bias, epilogue, r_g + r_at + j, r_g);
             }
         }
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * conv2dDivide, conv2dBackwardInputTimes and conv2dBackwardInputTimesPlus (an LRP rule's R / z, x * f^T(s) and
  * x * f^T(s) + a, the element-wise ops in the convolution's store) give the very floats of the separate ops, on
  * every path: direct (read in place and
- * staged), Winograd, and the input gradients that are forward convolutions, scatters or gathers.
+ * staged), Winograd, the GPU's tiled convolution, and the input gradients that are forward convolutions, scatters or
+ * gathers.
  */
 class ClConvEpilogueTest {
     private static final int[][] CASES = { // n, c, h, w, o, k, stride, pad
@@ -30,6 +31,15 @@ class ClConvEpilogueTest {
 
     @Test
     void fusedDivisionAndProductAreTheSeparateOpsBitForBit() {
+        TiledConvSetting.with(false, ClConvEpilogueTest::fusedOpsAreTheSeparateOps);
+    }
+
+    @Test
+    void onTheTiledPathTooFusedOpsAreTheSeparateOps() {
+        TiledConvSetting.with(true, ClConvEpilogueTest::fusedOpsAreTheSeparateOps);
+    }
+
+    private static void fusedOpsAreTheSeparateOps() {
         ClDevice cl = OpenClTestSupport.device();
         for (int[] s : CASES) {
             Conv2dParams p = Conv2dParams.of(s[6], s[7]);

@@ -43,7 +43,8 @@ class ClConvTest {
             @ForAll @IntRange(min = 1, max = 2) int sh, @ForAll @IntRange(min = 1, max = 2) int sw,
             @ForAll @IntRange(max = 2) int phIndex, @ForAll @IntRange(max = 2) int pwIndex,
             @ForAll @IntRange(min = 1, max = 2) int dh, @ForAll @IntRange(min = 1, max = 2) int dw,
-            @ForAll boolean withBias, @ForAll @IntRange(max = 6) int tilesIndex, @ForAll long seed) {
+            @ForAll boolean withBias, @ForAll @IntRange(max = 6) int tilesIndex, @ForAll boolean tiledPath,
+            @ForAll @IntRange(max = 5) int tiledIndex, @ForAll long seed) {
         int c = CHANNELS[cIndex];
         int o = CHANNELS[oIndex];
         int[] k = KERNELS[kIndex];
@@ -56,7 +57,9 @@ class ClConvTest {
         while ((long) batch * o * c * k[0] * k[1] * p.outH(h, k[0]) * p.outW(w, k[1]) > MAX_MACS && o > 1) {
             o = (o + 1) / 2;
         }
-        checkConv(Shape.of(batch, c, h, w), Shape.of(o, c, k[0], k[1]), withBias, p, tiles(tilesIndex), seed);
+        int outputs = o;
+        TiledConvSetting.with(tiledPath, TiledConvSetting.TILES[tiledIndex], () -> checkConv(Shape.of(batch, c, h, w), Shape.of(outputs, c, k[0], k[1]),
+                withBias, p, tiles(tilesIndex), seed));
     }
 
     /** Awkward geometries collected by hand, with and without bias, on every tile size. */
@@ -67,7 +70,8 @@ class ClConvTest {
             @ForAll @IntRange(max = 3) int kIndex, @ForAll @IntRange(min = 1, max = 3) int batch,
             @ForAll @IntRange(min = 1, max = 2) int stride, @ForAll @IntRange(max = 1) int padIndex,
             @ForAll boolean withBias, @ForAll boolean withResidual, @ForAll boolean relu,
-            @ForAll @IntRange(max = 6) int tilesIndex, @ForAll long seed) {
+            @ForAll @IntRange(max = 6) int tilesIndex, @ForAll boolean tiledPath,
+            @ForAll @IntRange(max = 5) int tiledIndex, @ForAll long seed) {
         int[] k = KERNELS[kIndex];
         Conv2dParams p = new Conv2dParams(stride, stride, PADDINGS[padIndex], PADDINGS[padIndex], 1, 1);
         int h = SIZES[hIndex];
@@ -95,12 +99,14 @@ class ClConvTest {
             Tensor residual = r == null ? null : cl.fromArray(conv.shape, r);
             Tensor bias = b == null ? null : cl.fromArray(Shape.of(b.length), b);
             ConvKernelParams tiles = tiles(tilesIndex);
-            Tensor y = tiles == null
+            float[][] y = new float[1][];
+            TiledConvSetting.with(tiledPath, TiledConvSetting.TILES[tiledIndex], () -> y[0] = (tiles == null
                     ? cl.conv2dFused(cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu)
-                    : ClConv.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu, tiles);
+                    : ClConv.conv2d(cl, cl.fromArray(xs, x), cl.fromArray(ws, wv), bias, p, residual, relu, tiles))
+                    .toArray());
             new Reference(conv.shape, sum, abs).assertMatches("conv2dFused x " + xs + " w " + ws + " " + p
-                    + " bias " + withBias + " residual " + withResidual + " relu " + relu + " tiles " + tiles,
-                    y.toArray());
+                    + " bias " + withBias + " residual " + withResidual + " relu " + relu + " tiles " + tiles
+                    + " tiled path " + tiledPath + " " + TiledConvSetting.TILES[tiledIndex], y[0]);
         }
     }
 
@@ -403,7 +409,8 @@ class ClConvTest {
             Tensor xc = cl.fromArray(xs, x);
             Tensor wc = cl.fromArray(ws, w);
             Tensor y = tiles == null ? cl.conv2d(xc, wc, bias, p) : ClConv.conv2d(cl, xc, wc, bias, p, tiles);
-            String what = "conv2d x " + xs + " w " + ws + " bias " + withBias + " " + p + " tiles " + tiles;
+            String what = "conv2d x " + xs + " w " + ws + " bias " + withBias + " " + p + " tiles " + tiles
+                    + " tiled path " + ClTiledConv.appliesTo(cl) + " " + System.getProperty(ClTiledConv.TILES_PROPERTY);
             assertEquals(expected.shape, y.shape(), what);
             expected.assertMatches(what, y.toArray());
         }

@@ -1,0 +1,47 @@
+package io.ucag.kernels.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ucag.kernels.OpenClTestSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiled (GPU) convolution's settings; its numbers are checked with conv.cl's in {@link ClConvTest} (random and
+ * listed geometries, every {@link TiledConvSetting#TILES}) and {@link ClConvEpilogueTest} (fused ops bit for bit).
+ */
+class ClTiledConvTest {
+    @Test
+    void tilesParseAndMustStageWholeSlices() {
+        assertEquals(ClTiledConv.Tiles.DEFAULT, ClTiledConv.Tiles.parse(" 64, 64,16,4,4"));
+        assertEquals(new ClTiledConv.Tiles(128, 128, 16, 8, 8), ClTiledConv.Tiles.parse("128,128,16,8,8"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClTiledConv.Tiles.parse("64,64,16,4"));
+        assertTrue(e.getMessage().contains(ClTiledConv.TILES_PROPERTY), e.getMessage());
+        // 64 / 3 is no whole number of items; 256 items stage 256 / 24 = 10.7 filters per pass; wptM 0
+        assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 16, 3, 4));
+        assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 24, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 16, 0, 4));
+    }
+
+    @Test
+    void aBadSettingNamesTheProperty() {
+        ClDevice cl = OpenClTestSupport.device();
+        String before = System.getProperty(ClTiledConv.PROPERTY);
+        System.setProperty(ClTiledConv.PROPERTY, "sometimes");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClTiledConv.appliesTo(cl));
+            assertEquals("-Ducag.opencl.tiledConv must be auto, true or false, got 'sometimes'", e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(ClTiledConv.PROPERTY);
+            } else {
+                System.setProperty(ClTiledConv.PROPERTY, before);
+            }
+        }
+        if (before == null) {
+            assertEquals(cl.info().isGpu(), ClTiledConv.appliesTo(cl), "auto: GPUs take the tiled convolution");
+        }
+    }
+}

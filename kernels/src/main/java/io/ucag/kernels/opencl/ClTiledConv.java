@@ -24,8 +24,11 @@ final class ClTiledConv {
      * local memory per step.
      */
     record Tiles(int m, int n, int k, int wptM, int wptN) {
-        /** conv_tiled.cl's own defaults. */
-        static final Tiles DEFAULT = new Tiles(64, 64, 16, 4, 4);
+        /**
+         * The default: on an H100 (NVIDIA's OpenCL), ResNet-50's forward at batch 16 took 13 ms with these, 14 ms
+         * with 64,64,16,4,4, 15 with 128,64,16,8,4, 17 with 64,128,16,4,8 and 32,64,16,2,4, 19 with 128,128,16,8,8.
+         */
+        static final Tiles DEFAULT = new Tiles(64, 64, 32, 4, 4);
 
         Tiles {
             int items = m / Math.max(wptM, 1) * (n / Math.max(wptN, 1));

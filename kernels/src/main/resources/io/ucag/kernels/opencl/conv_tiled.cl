@@ -7,7 +7,7 @@
 //               no staged copy. Summed in k order, then the store's epilogue (common.cl's EPILOGUE_* bits, as
 //               conv.cl's conv2d: + bias, then epilogue_tail with the operand r and addend a).
 //
-// Tile parameters (build options; defaults below):
+// Tile parameters (build options; ClTiledConv.Tiles passes its own, measured on an H100):
 //   TILE_M   output channels per work group
 //   TILE_N   output pixels per work group
 //   TILE_K   values of k staged in local memory per step
@@ -30,7 +30,7 @@
 #define TILE_N 64
 #endif
 #ifndef TILE_K
-#define TILE_K 16
+#define TILE_K 32
 #endif
 #ifndef WPT_M
 #define WPT_M 4

@@ -13,15 +13,34 @@ import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.ops.Conv2dParams;
 import io.ucag.runtime.ops.Pool2dParams;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Convolution outputs with padded planes ({@link AlignedPlanes}, {@code ClDevice.allocatePlanes}): the plane-aware
  * kernels read and write them to the same floats as dense tensors, every other op and {@code toArray} sees their
- * values in order, and their memory is freed.
+ * values in order, and their memory is freed. On every device these run conv.cl's convolution, the one that pads
+ * (a GPU's tiled convolution writes dense planes; it is checked here on padded inputs).
  */
 class ClAlignedPlanesTest {
     private static final Conv2dParams ONE = Conv2dParams.of(1, 0);
+    private String tiledSetting;
+
+    @BeforeEach
+    void registerBlockedConvolutions() {
+        tiledSetting = System.getProperty(ClTiledConv.PROPERTY);
+        System.setProperty(ClTiledConv.PROPERTY, "false");
+    }
+
+    @AfterEach
+    void restoreTheSetting() {
+        if (tiledSetting == null) {
+            System.clearProperty(ClTiledConv.PROPERTY);
+        } else {
+            System.setProperty(ClTiledConv.PROPERTY, tiledSetting);
+        }
+    }
 
     private static boolean padded(Tensor t) {
         return ((ClBuffer) t.buffer()).padded();
@@ -66,6 +85,10 @@ class ClAlignedPlanesTest {
                     assertEquals(expected.shape(), y.shape());
                     assertArrayEquals(expected.toArray(), y.toArray(), ws + " " + p);
                 }
+                ClConv.Epilogue tail = new ClConv.Epilogue(b, fused ? denseResidual : null, fused);
+                assertArrayEquals(ClTiledConv.conv2d(cl, dense, w, p, tail).toArray(),
+                        ClTiledConv.conv2d(cl, x, w, p, new ClConv.Epilogue(b, fused ? residual : null, fused))
+                                .toArray(), "the tiled convolution reads padded planes, " + ws + " " + p);
             }
             // a strided 1x1 convolution's input gradient times a padded factor: scattered and multiplied in one pass
             Tensor gradOut = paddedInput(cl, Shape.of(4, 32, 5, 5), rnd);

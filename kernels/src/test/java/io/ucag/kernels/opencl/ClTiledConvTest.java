@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ClTiledConvTest {
     @Test
     void tilesParseAndMustStageWholeSlices() {
-        assertEquals(ClTiledConv.Tiles.DEFAULT, ClTiledConv.Tiles.parse(" 64, 64,16,4,4"));
+        assertEquals(ClTiledConv.Tiles.DEFAULT, ClTiledConv.Tiles.parse(" 64, 64,32,4,4"));
         assertEquals(new ClTiledConv.Tiles(128, 128, 16, 8, 8), ClTiledConv.Tiles.parse("128,128,16,8,8"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ClTiledConv.Tiles.parse("64,64,16,4"));

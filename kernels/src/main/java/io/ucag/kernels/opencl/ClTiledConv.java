@@ -25,8 +25,9 @@ final class ClTiledConv {
      */
     record Tiles(int m, int n, int k, int wptM, int wptN) {
         /**
-         * The default: on an H100 (NVIDIA's OpenCL), ResNet-50's forward at batch 16 took 13 ms with these, 14 ms
-         * with 64,64,16,4,4, 15 with 128,64,16,8,4, 17 with 64,128,16,4,8 and 32,64,16,2,4, 19 with 128,128,16,8,8.
+         * The default: on an H100 (NVIDIA's OpenCL), ResNet-50's forward at batch 16 took 13 ms with these; 14 ms
+         * with 64,64,16,4,4 and 64,64,64,4,4, 15 with 128,64,16,8,4 and 128,64,32,8,4, 17 with 64,128,16,4,8 and
+         * 32,64,16,2,4, 18 with 64,64,32,8,4, 19 with 128,128,16,8,8 and 128,128,32,8,8, 20 with 64,128,32,4,8.
          */
         static final Tiles DEFAULT = new Tiles(64, 64, 32, 4, 4);
 
@@ -36,7 +37,7 @@ final class ClTiledConv {
                     || m % (items / k) != 0 || items % n != 0 || k % (items / n) != 0) {
                 throw new IllegalArgumentException("tiled conv: tiles m " + m + ", n " + n + ", k " + k + ", wptM "
                         + wptM + ", wptN " + wptN + " do not divide into work items that stage whole slices (e.g. "
-                        + "64,64,16,4,4)");
+                        + "64,64,32,4,4)");
             }
         }
 
@@ -48,10 +49,20 @@ final class ClTiledConv {
                         + "'");
             }
             int[] v = new int[5];
-            for (int i = 0; i < 5; i++) {
-                v[i] = Integer.parseInt(parts[i].trim());
+            try {
+                for (int i = 0; i < 5; i++) {
+                    v[i] = Integer.parseInt(parts[i].trim());
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + TILES_PROPERTY + " must be five integers m,n,k,wptM,wptN, "
+                        + "got '" + text + "'", e);
             }
             return new Tiles(v[0], v[1], v[2], v[3], v[4]);
+        }
+
+        /** Work items per group. */
+        int items() {
+            return m / wptM * (n / wptN);
         }
 
         String defines() {
@@ -83,6 +94,11 @@ final class ClTiledConv {
         Shape ys = OpShapes.conv2d(x, weight, e.bias(), p);
         Shape xs = x.shape();
         Shape ws = weight.shape();
+        if (t.items() > d.info().maxWorkGroupSize()) {
+            throw new IllegalArgumentException("tiled conv: tiles " + t + " need work groups of " + t.items()
+                    + " items but " + d.info().deviceName() + " allows " + d.info().maxWorkGroupSize() + "; set -D"
+                    + TILES_PROPERTY + " to fewer (m / wptM * n / wptN)");
+        }
         try (Tensor input = d.planar(x); Tensor operand = e.operand() == null ? null : d.planar(e.operand());
              Tensor addend = e.addend() == null ? null : d.planar(e.addend())) {
             Tensor y = d.allocate(ys);

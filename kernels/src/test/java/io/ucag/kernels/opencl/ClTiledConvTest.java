@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
+import io.ucag.runtime.Shape;
+import io.ucag.runtime.Tensor;
+import io.ucag.runtime.TensorScope;
+import io.ucag.runtime.ops.Conv2dParams;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,10 +23,27 @@ class ClTiledConvTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ClTiledConv.Tiles.parse("64,64,16,4"));
         assertTrue(e.getMessage().contains(ClTiledConv.TILES_PROPERTY), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ClTiledConv.Tiles.parse("64,64,sixteen,4,4"));
+        assertTrue(e.getMessage().contains(ClTiledConv.TILES_PROPERTY) && e.getMessage().contains("sixteen"),
+                e.getMessage());
         // 64 / 3 is no whole number of items; 256 items stage 256 / 24 = 10.7 filters per pass; wptM 0
         assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 16, 3, 4));
         assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 24, 4, 4));
         assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 16, 0, 4));
+    }
+
+    @Test
+    void tilesLargerThanTheDevicesWorkGroupsAreRefusedSayingSo() {
+        ClDevice cl = OpenClTestSupport.device();
+        ClTiledConv.Tiles huge = new ClTiledConv.Tiles(256, 256, 256, 1, 1); // 65536 items per group
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor x = cl.zeros(Shape.of(1, 2, 5, 5));
+            Tensor w = cl.zeros(Shape.of(3, 2, 3, 3));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClTiledConv.conv2d(cl, x,
+                    w, Conv2dParams.of(1, 1), new ClConv.Epilogue(null, null, false), huge));
+            assertTrue(e.getMessage().contains("65536 items") && e.getMessage().contains(ClTiledConv.TILES_PROPERTY),
+                    e.getMessage());
+        }
     }
 
     @Test

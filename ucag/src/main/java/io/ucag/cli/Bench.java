@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * forward pass the workload runs, peak resident memory, and optionally where the time goes op by op.
  */
 @Command(name = "bench", description = "Time an explanation (or a plain forward pass) end to end: median seconds, "
-        + "per-layer GFLOP/s against the machine's peak (-Ducag.bench.peakGflops, default 196), peak memory.")
+        + "per-layer GFLOP/s against the machine's peak (-Ducag.bench.peakGflops; default 196 on CPUs, none on GPUs), "
+        + "peak memory.")
 final class Bench implements Callable<Integer> {
     @Spec
     CommandSpec spec;

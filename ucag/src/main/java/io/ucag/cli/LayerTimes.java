@@ -17,10 +17,15 @@ import java.util.Map;
  */
 final class LayerTimes {
     private final List<OpProfile.Call> dense;
-    private final Map<String, double[]> others = new LinkedHashMap<>(); // op -> {seconds, calls}
-    private final double peakGflops = Double.parseDouble(System.getProperty("ucag.bench.peakGflops", "196"));
+    static final String PEAK_PROPERTY = "ucag.bench.peakGflops";
+    /** fp32 peak of this project's 2-core CI machines (Zen 3/4 at about 3 GHz, two FMA pipes of 8 lanes per core). */
+    static final double CI_MACHINE_PEAK = 196;
 
-    private LayerTimes(List<OpProfile.Call> calls) {
+    private final Map<String, double[]> others = new LinkedHashMap<>(); // op -> {seconds, calls}
+    private final double peakGflops;
+
+    private LayerTimes(List<OpProfile.Call> calls, String deviceName) {
+        this.peakGflops = peakGflops(deviceName);
         this.dense = calls.stream().filter(c -> c.flops() > 0).toList();
         calls.stream().filter(c -> c.flops() == 0).forEach(c -> {
             double[] t = others.computeIfAbsent(c.op(), k -> new double[2]);
@@ -36,7 +41,24 @@ final class LayerTimes {
              Tensor logits = profiled.forward(input)) {
             model.device().synchronize();
         }
-        return new LayerTimes(profile.calls());
+        return new LayerTimes(profile.calls(), model.device().name());
+    }
+
+    /**
+     * The peak the %peak column divides by: {@code -Ducag.bench.peakGflops}, else the CI machine's for a CPU device;
+     * NaN (no column) for a GPU, whose peak this cannot know.
+     */
+    static double peakGflops(String deviceName) {
+        String set = System.getProperty(PEAK_PROPERTY);
+        if (set != null) {
+            try {
+                return Double.parseDouble(set);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + PEAK_PROPERTY + " must be a number of GFLOP/s, got '" + set
+                        + "'", e);
+            }
+        }
+        return deviceName.contains("(GPU)") ? Double.NaN : CI_MACHINE_PEAK;
     }
 
     /** GFLOP of the convolutions and linear layers of one pass. */
@@ -47,20 +69,25 @@ final class LayerTimes {
     void print(PrintWriter out) {
         double denseSeconds = dense.stream().mapToDouble(OpProfile.Call::seconds).sum();
         double total = denseSeconds + others.values().stream().mapToDouble(t -> t[0]).sum();
-        out.printf(Locale.ROOT, "%nper-layer forward (a wait after every op; %.3f s in all, peak %.0f GFLOP/s):%n",
-                total, peakGflops);
+        String peak = Double.isNaN(peakGflops) ? "peak unknown: -D" + PEAK_PROPERTY + "=GFLOPS adds %peak"
+                : String.format(Locale.ROOT, "peak %.0f GFLOP/s", peakGflops);
+        out.printf(Locale.ROOT, "%nper-layer forward (a wait after every op; %.3f s in all, %s):%n", total, peak);
         out.printf(Locale.ROOT, "  %-3s %-12s %-62s %8s %8s %8s %6s%n", "#", "op", "input weight [residual] -> output",
                 "GFLOP", "ms", "GFLOP/s", "%peak");
         int index = 0;
         for (OpProfile.Call c : dense) {
             double rate = c.flops() / c.seconds() / 1e9;
-            out.printf(Locale.ROOT, "  %-3d %-12s %-62s %8.2f %8.1f %8.1f %5.0f%%%n", ++index, c.op(), c.shapes(),
-                    c.flops() / 1e9, 1e3 * c.seconds(), rate, 100 * rate / peakGflops);
+            out.printf(Locale.ROOT, "  %-3d %-12s %-62s %8.2f %8.1f %8.1f %6s%n", ++index, c.op(), c.shapes(),
+                    c.flops() / 1e9, 1e3 * c.seconds(), rate, percentOfPeak(rate));
         }
-        out.printf(Locale.ROOT, "  %-79s %8.2f %8.1f %8.1f %5.0f%%%n", "all convolutions and linear layers",
+        out.printf(Locale.ROOT, "  %-79s %8.2f %8.1f %8.1f %6s%n", "all convolutions and linear layers",
                 forwardGflop(), 1e3 * denseSeconds, forwardGflop() / denseSeconds,
-                100 * forwardGflop() / denseSeconds / peakGflops);
+                percentOfPeak(forwardGflop() / denseSeconds));
         others.forEach((op, t) -> out.printf(Locale.ROOT, "  %-79s %8s %8.1f   (%d calls)%n", op, "", 1e3 * t[0],
                 (int) t[1]));
+    }
+
+    private String percentOfPeak(double gflops) {
+        return Double.isNaN(peakGflops) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peakGflops);
     }
 }

@@ -20,10 +20,10 @@ final class ClLayout {
         Tensor out = d.allocate(outShape);
         ClKernel copy = d.kernel(FILE, "concat_copy");
         int start = 0;
+        int outer = outShape.size(0, a);
         for (Tensor t : tensors) {
             int block = t.shape().dim(a) * inner;
-            int count = t.shape().numel();
-            copy.launch(new long[] {count}, null, t, out, block, outBlock, start, count);
+            copy.launch(new long[] {block, outer}, null, t, out, block, outBlock, start);
             start += block;
         }
         return out;

@@ -44,7 +44,7 @@ public record ClDeviceInfo(String platformName, String deviceName, long type, in
     /**
      * Whether kernels may be built with {@code -cl-fp32-correctly-rounded-divide-sqrt}. OpenCL's float division
      * may be 2.5 ulp off without it, and NVIDIA's is (an H100 gave LRP quotients and average-pool gradients one
-     * ulp from the Java reference's); PoCL's CPU division is IEEE either way.
+     * ulp from the Java reference's); PoCL offers it too (CL_DEVICE_SINGLE_FP_CONFIG 0xbf on this project's CPUs).
      */
     public boolean correctlyRoundedDivide() {
         return (singleFpConfig & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;

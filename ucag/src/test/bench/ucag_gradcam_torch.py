@@ -2,7 +2,8 @@
 
 36 patches of 124 px (n=6, rho=0.555 of 224) upsampled to 322 px (bicubic), Grad-CAM on layer4 of a ResNet50,
 batches of 12 patches, fold with Gamma. Weights are random (torchvision resnet50, same FLOPs as the Keras one):
-only the time matters. Run: /usr/bin/python3 ucag/src/test/bench/ucag_gradcam_torch.py [--runs 3] [--threads 2] [--device cuda]
+only the time matters. Run: /usr/bin/python3 ucag/src/test/bench/ucag_gradcam_torch.py [--runs 3] [--threads 2]
+[--device cuda]
 """
 import argparse
 import time

@@ -58,8 +58,8 @@ class ClConvTest {
             o = (o + 1) / 2;
         }
         int outputs = o;
-        TiledConvSetting.with(tiledPath, TiledConvSetting.TILES[tiledIndex], () -> checkConv(Shape.of(batch, c, h, w), Shape.of(outputs, c, k[0], k[1]),
-                withBias, p, tiles(tilesIndex), seed));
+        TiledConvSetting.with(tiledPath, TiledConvSetting.TILES[tiledIndex], () -> checkConv(Shape.of(batch, c, h, w),
+                Shape.of(outputs, c, k[0], k[1]), withBias, p, tiles(tilesIndex), seed));
     }
 
     /** Awkward geometries collected by hand, with and without bias, on every tile size. */
@@ -348,7 +348,8 @@ class ClConvTest {
 
     @Test
     void kernelParamsComeFromTheTuningFileByDeviceName() {
-        ConvKernelParams fallback = ConvKernelParams.forDevice(new ClDeviceInfo("p", "no such device", 0, 1, 1, 1, 1, 0));
+        ConvKernelParams fallback = ConvKernelParams.forDevice(
+                new ClDeviceInfo("p", "no such device", 0, 1, 1, 1, 1, 0));
         assertEquals(new ConvKernelParams(8, 8, 4, 2, 8, 8, 1), fallback);
         ConvKernelParams zen4 = ConvKernelParams.forDevice(
                 new ClDeviceInfo("p", "pthread-skylake-avx512-AMD EPYC", 0, 1, 1, 1, 1, 0));

@@ -30,6 +30,13 @@ final class ClTiledConv {
          * 32,64,16,2,4, 18 with 64,64,32,8,4, 19 with 128,128,16,8,8 and 128,128,32,8,8, 20 with 64,128,32,4,8.
          */
         static final Tiles DEFAULT = new Tiles(64, 64, 32, 4, 4);
+        /** For devices whose work groups hold fewer than DEFAULT's 256 items: 64 items (unmeasured on such a GPU). */
+        static final Tiles SMALL_GROUPS = new Tiles(32, 32, 16, 4, 4);
+
+        /** DEFAULT where the device's work groups hold its 256 items, else SMALL_GROUPS. */
+        static Tiles forDevice(ClDeviceInfo info) {
+            return info.maxWorkGroupSize() >= DEFAULT.items() ? DEFAULT : SMALL_GROUPS;
+        }
 
         Tiles {
             int items = m / Math.max(wptM, 1) * (n / Math.max(wptN, 1));
@@ -87,7 +94,7 @@ final class ClTiledConv {
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e) {
         String tiles = System.getProperty(TILES_PROPERTY);
-        return conv2d(d, x, weight, p, e, tiles == null ? Tiles.DEFAULT : Tiles.parse(tiles));
+        return conv2d(d, x, weight, p, e, tiles == null ? Tiles.forDevice(d.info()) : Tiles.parse(tiles));
     }
 
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e, Tiles t) {

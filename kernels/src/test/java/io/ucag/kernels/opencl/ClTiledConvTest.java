@@ -9,6 +9,7 @@ import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
 import io.ucag.runtime.ops.Conv2dParams;
+import org.jocl.CL;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,18 @@ class ClTiledConvTest {
         assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 16, 3, 4));
         assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 24, 4, 4));
         assertThrows(IllegalArgumentException.class, () -> new ClTiledConv.Tiles(64, 64, 16, 0, 4));
+    }
+
+    @Test
+    void devicesWithSmallWorkGroupsGetSmallerTiles() {
+        assertEquals(ClTiledConv.Tiles.DEFAULT, ClTiledConv.Tiles.forDevice(info(1024)));
+        assertEquals(ClTiledConv.Tiles.DEFAULT, ClTiledConv.Tiles.forDevice(info(256)));
+        assertEquals(ClTiledConv.Tiles.SMALL_GROUPS, ClTiledConv.Tiles.forDevice(info(128)));
+        assertEquals(64, ClTiledConv.Tiles.SMALL_GROUPS.items());
+    }
+
+    private static ClDeviceInfo info(long maxWorkGroupSize) {
+        return new ClDeviceInfo("p", "d", CL.CL_DEVICE_TYPE_GPU, 1, 1, 1, maxWorkGroupSize, 0);
     }
 
     @Test

@@ -5,7 +5,7 @@ final class TiledConvSetting {
     /** Tile sizes exercised on the tiled path: the default and other shapes of group and per-item block. */
     static final ClTiledConv.Tiles[] TILES = {ClTiledConv.Tiles.DEFAULT, new ClTiledConv.Tiles(128, 128, 16, 8, 8),
         new ClTiledConv.Tiles(64, 128, 16, 4, 8), new ClTiledConv.Tiles(128, 64, 16, 8, 4),
-        new ClTiledConv.Tiles(64, 64, 16, 4, 4), new ClTiledConv.Tiles(32, 32, 8, 4, 4)};
+        new ClTiledConv.Tiles(64, 64, 16, 4, 4), ClTiledConv.Tiles.SMALL_GROUPS};
 
     private TiledConvSetting() {
     }

@@ -121,12 +121,6 @@ final class ClWinograd {
         };
     }
 
-    /** relu?(conv2d(x, weight, bias) + residual) for a shape {@link #applies} accepts. */
-    static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
-                         boolean relu, ConvKernelParams kp) {
-        return conv2d(d, x, weight, p, new ClConv.Epilogue(bias, residual, relu), kp);
-    }
-
     /** conv2d(x, weight, e.bias) with the epilogue {@code e}, for a shape {@link #applies} accepts. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, ClConv.Epilogue e,
                          ConvKernelParams kp) {

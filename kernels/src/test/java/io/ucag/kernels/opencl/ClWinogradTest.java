@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * tile; the kept filter transform lives and dies with its weight.
  */
 class ClWinogradTest {
+    /** No bias, operand or ReLU: the convolution alone. */
+    private static final ClConv.Epilogue PLAIN = new ClConv.Epilogue(null, null, false);
+
     private static final int[] CHANNELS = {1, 5, 16, 33, 128};
     /**
      * The error bound, per output: 1e-4 of its value plus this share of the largest sum of |terms| in its output
@@ -182,7 +185,7 @@ class ClWinogradTest {
         try (TensorScope scope = TensorScope.open()) {
             Tensor x = cl.zeros(Shape.of(1, 4, 8, 8));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClWinograd.conv2d(cl, x,
-                    cl.zeros(Shape.of(4, 4, 3, 3)), null, Conv2dParams.of(1, 1), null, false, kp));
+                    cl.zeros(Shape.of(4, 4, 3, 3)), Conv2dParams.of(1, 1), PLAIN, kp));
             assertTrue(e.getMessage().contains("output tiles"), e.getMessage());
         }
     }
@@ -199,13 +202,13 @@ class ClWinogradTest {
         try (Tensor x = cl.fromArray(xs, OpenClTestSupport.random(rnd, xs));
              Tensor w = cl.fromArray(ws, OpenClTestSupport.random(rnd, ws))) {
             long inputs = cl.liveBytes();
-            try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
+            try (Tensor y = ClWinograd.conv2d(cl, x, w, Conv2dParams.of(1, 1), PLAIN, kp)) {
                 first = y.toArray();
             }
             int points = ClWinograd.points(ClWinograd.tileOut(2, 20, 20, kp.tilePx()));
             assertEquals(inputs + (long) points * 16 * 128 * Float.BYTES, cl.liveBytes(),
                     "the transformed filter stays with the weight");
-            try (Tensor y = ClWinograd.conv2d(cl, x, w, null, Conv2dParams.of(1, 1), null, false, kp)) {
+            try (Tensor y = ClWinograd.conv2d(cl, x, w, Conv2dParams.of(1, 1), PLAIN, kp)) {
                 org.junit.jupiter.api.Assertions.assertArrayEquals(first, y.toArray(), "the kept transform");
             }
         }

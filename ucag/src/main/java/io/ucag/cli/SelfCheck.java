@@ -48,6 +48,9 @@ final class SelfCheck implements Callable<Integer> {
         double flops = 2.0 * 64 * 64 * 9 * 56 * 56;
         out.println("signal chaining: " + (SignalChaining.active() ? "on (libjsig preloaded)"
                 : "off (PoCL's kernel compiler can crash this JVM; see LD_PRELOAD in the README)"));
+        String tunables = System.getenv("GLIBC_TUNABLES");
+        out.println("malloc huge pages: " + (tunables != null && tunables.contains(SignalChainingLauncher.HUGE_PAGES)
+                ? "asked for (" + SignalChainingLauncher.HUGE_PAGES + ")" : "not asked for"));
 
         List<float[]> results = new ArrayList<>();
         for (String name : names) {

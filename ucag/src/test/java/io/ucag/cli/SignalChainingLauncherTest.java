@@ -16,17 +16,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code ucag.jar}'s main, started as java is started by hand (no LD_PRELOAD), runs the command with libjsig
- * preloaded -- unless {@code UCAG_RELAUNCH=0} -- and exits with the command's status.
+ * preloaded and glibc's huge pages asked for -- unless {@code UCAG_RELAUNCH=0} -- and exits with the command's status.
  */
 class SignalChainingLauncherTest {
     @ParameterizedTest
-    @CsvSource({"1, on (libjsig preloaded)", "0, off (PoCL"})
-    void mainRelaunchesItselfWithLibjsig(String relaunch, String expected) throws Exception {
+    @CsvSource({"1, on (libjsig preloaded), asked for (glibc.malloc.hugetlb=1)", "0, off (PoCL, not asked for"})
+    void mainRelaunchesItselfWithLibjsigAndHugePages(String relaunch, String chaining, String hugePages)
+            throws Exception {
         Assumptions.assumeTrue(SignalChaining.library().isPresent(), "this JDK has no lib/libjsig.so");
         Process p = start(relaunch, "selfcheck", "--device", "java");
         String output = finish(p);
         assertEquals(0, p.exitValue(), output);
-        assertTrue(output.contains("signal chaining: " + expected), output);
+        assertTrue(output.contains("signal chaining: " + chaining), output);
+        assertTrue(output.contains("malloc huge pages: " + hugePages), output);
     }
 
     @ParameterizedTest
@@ -44,6 +46,7 @@ class SignalChainingLauncherTest {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("LD_PRELOAD");
+        builder.environment().remove("GLIBC_TUNABLES");
         builder.environment().remove(SignalChainingLauncher.CHILD_MARKER);
         builder.environment().put(SignalChainingLauncher.SWITCH, relaunch);
         return builder.start();

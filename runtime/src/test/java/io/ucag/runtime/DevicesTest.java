@@ -32,16 +32,8 @@ class DevicesTest {
 
     @Test
     void theSystemPropertyChoosesWhenNoNameIsGiven() {
-        String before = System.getProperty(Devices.PROPERTY);
-        System.setProperty(Devices.PROPERTY, "java");
-        try (Device d = Devices.open()) {
+        try (PropertyOverride p = PropertyOverride.of(Devices.PROPERTY, "java"); Device d = Devices.open()) {
             assertEquals(Device.Kind.JAVA, d.kind());
-        } finally {
-            if (before == null) {
-                System.clearProperty(Devices.PROPERTY);
-            } else {
-                System.setProperty(Devices.PROPERTY, before);
-            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ucag.runtime.PropertyOverride;
 import org.junit.jupiter.api.Test;
 
 /** The peak that bench's %peak column divides by. */
@@ -13,9 +14,7 @@ class LayerTimesTest {
 
     @Test
     void cpusGetTheCiMachinesPeakAndGpusNoneUnlessOneIsSet() {
-        String before = System.getProperty(LayerTimes.PEAK_PROPERTY);
-        try {
-            System.clearProperty(LayerTimes.PEAK_PROPERTY);
+        try (PropertyOverride p = PropertyOverride.of(LayerTimes.PEAK_PROPERTY, null)) {
             assertEquals(196, LayerTimes.peakGflops(POCL));
             assertEquals(196, LayerTimes.peakGflops("java (2 threads, Vector API)"));
             assertTrue(Double.isNaN(LayerTimes.peakGflops(H100)), "a GPU's peak is not this machine's");
@@ -25,12 +24,6 @@ class LayerTimesTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> LayerTimes.peakGflops(H100));
             assertEquals("-Ducag.bench.peakGflops must be a number of GFLOP/s, got 'fast'", e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(LayerTimes.PEAK_PROPERTY);
-            } else {
-                System.setProperty(LayerTimes.PEAK_PROPERTY, before);
-            }
         }
     }
 }

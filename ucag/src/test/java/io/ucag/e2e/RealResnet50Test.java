@@ -20,6 +20,7 @@ import io.ucag.models.image.InputTransform;
 import io.ucag.runtime.Device;
 import io.ucag.runtime.DeviceUnavailableException;
 import io.ucag.runtime.Devices;
+import io.ucag.runtime.PropertyOverride;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -136,8 +137,7 @@ class RealResnet50Test {
         List<String> files = Files.readAllLines(dir.resolve("labels.csv")).stream().skip(1).map(l -> l.split(",")[0])
                 .sorted().limit(PHOTOS).toList();
         Device opencl = openCl();
-        String before = System.getProperty(WINOGRAD);
-        try (opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
+        try (PropertyOverride p = PropertyOverride.of(WINOGRAD, null); opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
             Tensor x = batch(opencl, dir, files, m.spec().preprocessing());
             Explainer ucag = new Ucag(new GradCam(null), UcagOptions.PAPER);
             float[][] direct = new float[3][];
@@ -159,12 +159,6 @@ class RealResnet50Test {
             assertClose("logits", direct[0], winograd[0], 1e-5);
             assertClose("Grad-CAM maps", direct[1], winograd[1], 1e-5);
             assertClose("UCAG-GradCAM map", direct[2], winograd[2], 1e-5);
-        } finally {
-            if (before == null) {
-                System.clearProperty(WINOGRAD);
-            } else {
-                System.setProperty(WINOGRAD, before);
-            }
         }
     }
 
@@ -179,8 +173,7 @@ class RealResnet50Test {
         List<String> files = Files.readAllLines(dir.resolve("labels.csv")).stream().skip(1).map(l -> l.split(",")[0])
                 .sorted().limit(2).toList();
         Device opencl = openCl();
-        String before = System.getProperty(WINOGRAD);
-        try (opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
+        try (PropertyOverride p = PropertyOverride.of(WINOGRAD, null); opencl; Model m = load(opencl); TensorScope scope = TensorScope.open()) {
             Tensor x = batch(opencl, dir, files, m.spec().preprocessing());
             int[] targets = {281, 1};
             float[][] direct = new float[2][];
@@ -197,12 +190,6 @@ class RealResnet50Test {
             assertFalse(Arrays.equals(direct[0], auto[0]), "lrp-zplus ran on the direct convolution");
             assertClose("lrp-zplus maps", direct[0], auto[0], 1e-5);
             assertArrayEquals(direct[1], auto[1], "lrp-eps took Winograd");
-        } finally {
-            if (before == null) {
-                System.clearProperty(WINOGRAD);
-            } else {
-                System.setProperty(WINOGRAD, before);
-            }
         }
     }
 

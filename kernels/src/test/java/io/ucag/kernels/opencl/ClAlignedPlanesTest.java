@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
 import io.ucag.runtime.AlignedPlanes;
+import io.ucag.runtime.PropertyOverride;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -25,21 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class ClAlignedPlanesTest {
     private static final Conv2dParams ONE = Conv2dParams.of(1, 0);
-    private String tiledSetting;
+    private PropertyOverride registerBlocked;
 
     @BeforeEach
     void registerBlockedConvolutions() {
-        tiledSetting = System.getProperty(ClTiledConv.PROPERTY);
-        System.setProperty(ClTiledConv.PROPERTY, "false");
+        registerBlocked = PropertyOverride.of(ClTiledConv.PROPERTY, "false");
     }
 
     @AfterEach
     void restoreTheSetting() {
-        if (tiledSetting == null) {
-            System.clearProperty(ClTiledConv.PROPERTY);
-        } else {
-            System.setProperty(ClTiledConv.PROPERTY, tiledSetting);
-        }
+        registerBlocked.close();
     }
 
     private static boolean padded(Tensor t) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
+import io.ucag.runtime.PropertyOverride;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -62,19 +63,10 @@ class ClTiledConvTest {
     @Test
     void aBadSettingNamesTheProperty() {
         ClDevice cl = OpenClTestSupport.device();
-        String before = System.getProperty(ClTiledConv.PROPERTY);
-        System.setProperty(ClTiledConv.PROPERTY, "sometimes");
-        try {
+        try (PropertyOverride p = PropertyOverride.of(ClTiledConv.PROPERTY, "sometimes")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClTiledConv.appliesTo(cl));
             assertEquals("-Ducag.opencl.tiledConv must be auto, true or false, got 'sometimes'", e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(ClTiledConv.PROPERTY);
-            } else {
-                System.setProperty(ClTiledConv.PROPERTY, before);
-            }
-        }
-        if (before == null) {
+            p.and(ClTiledConv.PROPERTY, null);
             assertEquals(cl.info().isGpu(), ClTiledConv.appliesTo(cl), "auto: GPUs take the tiled convolution");
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ucag.kernels.OpenClTestSupport;
 import io.ucag.runtime.FastConvolutions;
+import io.ucag.runtime.PropertyOverride;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.TensorScope;
@@ -79,9 +80,7 @@ class ClWinogradTest {
     /** F(6x6) where its GEMMs do clearly less work than F(4x4)'s over the tiles that cover the output. */
     @Test
     void theTileIsSixWhereItSavesMultiplyAdds() {
-        String before = System.getProperty(ClWinograd.TILE);
-        try {
-            System.clearProperty(ClWinograd.TILE);
+        try (PropertyOverride p = PropertyOverride.of(ClWinograd.TILE, null)) {
             for (int side : new int[] {81, 41, 21, 11}) {
                 assertEquals(6, ClWinograd.tileOut(12, side, side, 16), side + "x" + side);
             }
@@ -99,12 +98,6 @@ class ClWinogradTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> ClWinograd.tileOut(12, 7, 7, 16));
             assertTrue(e.getMessage().contains(ClWinograd.TILE) && e.getMessage().contains("'8'"), e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(ClWinograd.TILE);
-            } else {
-                System.setProperty(ClWinograd.TILE, before);
-            }
         }
     }
 
@@ -123,9 +116,7 @@ class ClWinogradTest {
         Conv2dParams same = Conv2dParams.of(1, 1);
         Shape x = Shape.of(12, 256, 21, 21);
         Shape w = Shape.of(256, 256, 3, 3);
-        String before = System.getProperty(ClWinograd.ENABLE);
-        try {
-            System.clearProperty(ClWinograd.ENABLE);
+        try (PropertyOverride p = PropertyOverride.of(ClWinograd.ENABLE, null)) {
             assertFalse(ClWinograd.applies(x, w, same, kp), "outside a FastConvolutions scope");
             try (FastConvolutions fast = FastConvolutions.allow()) {
                 assertTrue(ClWinograd.applies(x, w, same, kp), "inside one");
@@ -145,12 +136,6 @@ class ClWinogradTest {
                     () -> ClWinograd.applies(x, w, same, kp));
             assertTrue(e.getMessage().contains("ucag.opencl.winograd") && e.getMessage().contains("yes"),
                     e.getMessage());
-        } finally {
-            if (before == null) {
-                System.clearProperty(ClWinograd.ENABLE);
-            } else {
-                System.setProperty(ClWinograd.ENABLE, before);
-            }
         }
     }
 

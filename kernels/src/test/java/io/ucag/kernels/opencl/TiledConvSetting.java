@@ -1,5 +1,7 @@
 package io.ucag.kernels.opencl;
 
+import io.ucag.runtime.PropertyOverride;
+
 /** Runs test code with {@link ClTiledConv}'s properties set, so that both conv2d paths run on any device. */
 final class TiledConvSetting {
     /** Tile sizes exercised on the tiled path: the default and other shapes of group and per-item block. */
@@ -17,24 +19,10 @@ final class TiledConvSetting {
 
     /** The same with {@code tiles} on the tiled path. */
     static void with(boolean tiled, ClTiledConv.Tiles tiles, Runnable body) {
-        String before = System.getProperty(ClTiledConv.PROPERTY);
-        String tilesBefore = System.getProperty(ClTiledConv.TILES_PROPERTY);
-        System.setProperty(ClTiledConv.PROPERTY, Boolean.toString(tiled));
-        System.setProperty(ClTiledConv.TILES_PROPERTY, tiles.m() + "," + tiles.n() + "," + tiles.k() + ","
-                + tiles.wptM() + "," + tiles.wptN());
-        try {
+        String t = tiles.m() + "," + tiles.n() + "," + tiles.k() + "," + tiles.wptM() + "," + tiles.wptN();
+        try (PropertyOverride p = PropertyOverride.of(ClTiledConv.PROPERTY, Boolean.toString(tiled))
+                .and(ClTiledConv.TILES_PROPERTY, t)) {
             body.run();
-        } finally {
-            restore(ClTiledConv.PROPERTY, before);
-            restore(ClTiledConv.TILES_PROPERTY, tilesBefore);
-        }
-    }
-
-    private static void restore(String property, String value) {
-        if (value == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
         }
     }
 }

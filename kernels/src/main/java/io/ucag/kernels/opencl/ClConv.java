@@ -4,6 +4,7 @@ import io.ucag.runtime.OpShapes;
 import io.ucag.runtime.Shape;
 import io.ucag.runtime.Tensor;
 import io.ucag.runtime.ops.Conv2dParams;
+import java.util.Arrays;
 
 /**
  * Forward conv2d and linear on OpenCL ({@code conv.cl}, whose header explains the kernels): conv2d is, on GPUs,
@@ -151,14 +152,17 @@ final class ClConv {
     static void runConv(ClDevice d, ConvKernelParams kp, Tensor xs, Tensor weight, Epilogue e, Tensor y,
                         ConvStaging s, int weightStride) {
         Shape ys = y.shape();
-        int taps = s.tapOffsets().length;
-        try (Tensor tapOffsets = d.fromArray(Shape.of(taps), intBits(s.tapOffsets()))) {
+        int[] offsets = s.tapOffsets();
+        int taps = offsets.length;
+        // kept with the weight: uploaded once per layer and input geometry instead of on every call
+        try (Tensor tapOffsets = weight.derived("tap offsets " + Arrays.toString(offsets),
+                () -> d.fromArray(Shape.of(taps), intBits(offsets)))) {
             int outPlane = ClDevice.planeStride(y);
             // padded planes are whole vectors: every store is aligned already
             int step = outPlane != ys.dim(2) * ys.dim(3) ? 1 : alignedChannelStep(ys, s.cols(), kp);
             long[] global = kp.global(ceilDiv(ys.dim(1), kp.tileOc()),
                     ceilDiv(ys.dim(2) * s.cols(), kp.tilePx()) + (step > 1 ? 1 : 0), ys.dim(0));
-            boolean pointwise = taps == 1 && s.tapOffsets()[0] == 0;
+            boolean pointwise = taps == 1 && offsets[0] == 0;
             d.kernel(FILE, "conv2d", kp.defines() + (pointwise ? " -DPOINTWISE=1" : "")).launch(global,
                     kp.local(global.length), xs, weight,
                     e.bias() != null ? e.bias() : weight, tapOffsets, e.operand() != null ? e.operand() : y, y,

@@ -63,8 +63,10 @@ public final class ClDevice implements Device {
         cl_device_id[] devices = {candidate.device()};
         this.context = clCreateContext(properties, 1, devices, null, null, null);
         this.queue = clCreateCommandQueue(context, candidate.device(), 0, null);
-        // IEEE division and square root where the device offers them: the Java device's (and PyTorch's) floats
-        String deviceOptions = info.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+        // IEEE division and square root where the device offers them: the Java device's (and PyTorch's) floats;
+        // on CPUs (clang-based compilers: PoCL, Intel's) common.cl's PREFETCH issues real prefetches
+        String deviceOptions = ((info.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "")
+                + (info.isCpu() ? " -DCPU_PREFETCH" : "")).trim();
         this.programs = new ClProgramCache(context, candidate.device(), queue, deviceOptions, this::compact);
         long defaultMb = Math.min(1024, info.globalMemoryBytes() / 4 >> 20);
         this.pool = new ClBufferPool(Long.getLong(POOL_PROPERTY, defaultMb) << 20);

@@ -16,6 +16,14 @@
 #define EPILOGUE_MULTIPLY 16 // r * . instead of + r: an LRP rule's product x * f^T(s) (likewise)
 #define EPILOGUE_ADDEND 32  // + a at the output's own index, last: a residual block's other relevance path
 
+// PREFETCH(p): asks a CPU's cache for the line holding *p ahead of its use (clang's __builtin_prefetch; OpenCL's
+// prefetch() does nothing under PoCL). The host defines CPU_PREFETCH for CPU devices only; elsewhere it is empty.
+#ifdef CPU_PREFETCH
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p)
+#endif
+
 // One output after its bias through the other EPILOGUE_* steps; r and a point at its operand and addend.
 inline float epilogue_tail(float v, int epilogue, __global const float* r, __global const float* a) {
     if (epilogue & EPILOGUE_RESIDUAL) {

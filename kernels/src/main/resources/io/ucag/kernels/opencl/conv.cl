@@ -143,6 +143,28 @@ __kernel void flip_transpose(__global const float* w_g, __global float* out_g, c
 
 // ---- convolution ---------------------------------------------------------------------------------------
 
+// Asks for the TILE_PX floats at `at` of each of the tile's operand and addend planes, which the store reads only
+// after the whole reduction: there TILE_OC misses in as many planes (too many streams for the hardware prefetchers)
+// stalled every work item (1x1 64 -> 256 at 81x81, batch 3, on PoCL: r / conv 5.6 -> 4.5 ms, conv alone 4.2 ms).
+inline void prefetch_store_operands(__global const float* r_g, __global const float* a_g, int epilogue,
+                                    size_t firstPlane, int o0, int channelStep, int O, int operandPlane,
+                                    int addendPlane, int at) {
+    if (epilogue & (EPILOGUE_RESIDUAL | EPILOGUE_DIVIDE | EPILOGUE_MULTIPLY)) {
+        UNROLL for (int i = 0; i < TILE_OC; i++) {
+            __global const float* r_p = r_g + (firstPlane + min(o0 + i * channelStep, O - 1)) * operandPlane + at;
+            PREFETCH(r_p);
+            PREFETCH(r_p + TILE_PX - 1); // the next line where the vector straddles two
+        }
+    }
+    if (epilogue & EPILOGUE_ADDEND) {
+        UNROLL for (int i = 0; i < TILE_OC; i++) {
+            __global const float* a_p = a_g + (firstPlane + min(o0 + i * channelStep, O - 1)) * addendPlane + at;
+            PREFETCH(a_p);
+            PREFETCH(a_p + TILE_PX - 1);
+        }
+    }
+}
+
 __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __global const float* b_g,
                      __global const int* taps_g, __global const float* r_g, __global float* y_g, const int C,
                      const int O, const int taps, const int channelStride, const int cols, const int OH,
@@ -174,6 +196,8 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
     UNROLL for (int i = 0; i < TILE_OC; i++) {
         acc_p[i] = (pixelV)(0.0f);
     }
+    prefetch_store_operands(r_g, a_g, epilogue, (size_t)n * O, o0, channelStep, O, operandPlane, addendPlane,
+                            q0 / cols * OW + q0 % cols);
     __global const float* x_p = xs_g + (size_t)n * C * channelStride + q0;
 #if POINTWISE
     // 1x1 convolutions: one tap at offset 0, so the channel loop is the whole reduction; unrolled, it keeps

@@ -73,6 +73,18 @@ public interface Device extends AutoCloseable {
     }
 
     /**
+     * A residual block's last convolution with its output: {@code {relu(conv2d(x, weight, bias) + residual),
+     * conv2d(x, weight, bias)}}, the block's output and its body's, both kept for relevance rules that split the
+     * block's relevance between the two paths. Devices that can store both from the convolution save addRelu's pass;
+     * this default runs the two ops. Either way the same floats.
+     */
+    default Tensor[] conv2dAddRelu(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual) {
+        OpShapes.conv2dAddRelu(x, weight, bias, params, residual);
+        Tensor body = conv2d(x, weight, bias, params);
+        return new Tensor[] {addRelu(body, residual), body};
+    }
+
+    /**
      * {@code numerator / conv2d(x, weight, bias)}, numerator of the output's shape: an LRP rule's quotient
      * {@code s = R / z}. Devices that can divide in the convolution's store save a pass over z; this default runs the
      * two ops. Either way the same floats: the division reads the convolution as stored.

@@ -38,6 +38,14 @@ public final class OpShapes {
         return conv2dOperand("conv2dFused", "residual", x, weight, bias, p, residual);
     }
 
+    /** {@link Device#conv2dAddRelu}: conv2d's checks, and a residual of exactly the output's shape. */
+    public static Shape conv2dAddRelu(Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual) {
+        if (residual == null) {
+            throw error("conv2dAddRelu", "needs a residual (the block's shortcut), got null");
+        }
+        return conv2dOperand("conv2dAddRelu", "residual", x, weight, bias, p, residual);
+    }
+
     /** A convolution's output shape, checking that {@code operand} (named {@code name}; may be null) has it. */
     public static Shape conv2dOperand(String op, String name, Tensor x, Tensor weight, Tensor bias, Conv2dParams p,
                                       Tensor operand) {

@@ -48,8 +48,29 @@ final class ClConv {
         return conv2d(d, x, weight, p, new Epilogue(bias, residual, relu), kp);
     }
 
+    /**
+     * {relu(conv2d(x, weight, bias) + residual), conv2d(x, weight, bias)}: where conv.cl runs the convolution, both
+     * from its store (EPILOGUE_KEEP), which saves addRelu's pass over three tensors; elsewhere (Winograd, the GPU's
+     * tiled kernel) the convolution and then addRelu. The same floats either way.
+     */
+    static Tensor[] conv2dAddRelu(ClDevice d, Tensor x, Tensor weight, Tensor bias, Conv2dParams p, Tensor residual,
+                                  ConvKernelParams kp) {
+        OpShapes.conv2dAddRelu(x, weight, bias, p, residual);
+        if (ClTiledConv.appliesTo(d) || ClWinograd.applies(x.shape(), weight.shape(), p, kp)) {
+            Tensor body = conv2d(d, x, weight, bias, p, kp);
+            return new Tensor[] {d.addRelu(body, residual), body};
+        }
+        Tensor body = d.allocatePlanes(OpShapes.conv2d(x, weight, bias, p), kp.tilePx());
+        Epilogue keeping = new Epilogue(bias, residual, Epilogue.Combine.ADD, true, null, body);
+        return new Tensor[] {conv2d(d, x, weight, p, keeping, kp), body};
+    }
+
     /** conv2d(x, weight, e.bias) with the epilogue {@code e} applied in the store. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, Epilogue e, ConvKernelParams kp) {
+        boolean direct = !ClTiledConv.appliesTo(d) && !ClWinograd.applies(x.shape(), weight.shape(), p, kp);
+        if (e.kept() != null && !direct) {
+            throw new IllegalArgumentException("conv2d: only conv.cl's kernel keeps the output before its epilogue");
+        }
         if (ClTiledConv.appliesTo(d)) {
             return ClTiledConv.conv2d(d, x, weight, p, e);
         }
@@ -65,7 +86,7 @@ final class ClConv {
         // x and the operands as plane-aware kernels read them (padded planes: ClDevice.allocatePlanes)
         try (Tensor input = d.planar(x); Tensor operand = e.operand() == null ? null : d.planar(e.operand());
              Tensor addend = e.addend() == null ? null : d.planar(e.addend())) {
-            Epilogue planar = new Epilogue(e.bias(), operand, e.combine(), e.relu(), addend);
+            Epilogue planar = new Epilogue(e.bias(), operand, e.combine(), e.relu(), addend, e.kept());
             ConvStaging s = ConvStaging.of(input.shape(), weight.shape(), p, kp.tilePx(), ClDevice.planeStride(input));
             Tensor y = d.allocatePlanes(ys, kp.tilePx());
             if (s.direct()) {
@@ -102,9 +123,10 @@ final class ClConv {
     /**
      * What conv.cl's conv2d (and winograd.cl's output transform) does to each output before storing it, its
      * EPILOGUE_* bits: + bias, then the output combined with {@code operand} (of the output's shape; null for
-     * none), then ReLU.
+     * none), then ReLU, then + {@code addend}; {@code kept} (conv.cl only), where not null, receives the output
+     * after its bias.
      */
-    record Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu, Tensor addend) {
+    record Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu, Tensor addend, Tensor kept) {
         /** How the output v meets the operand r. */
         enum Combine {
             ADD(2),      // v + r: a residual block's shortcut
@@ -128,6 +150,11 @@ final class ClConv {
             this(bias, operand, combine, relu, null);
         }
 
+        /** Keeping nothing. */
+        Epilogue(Tensor bias, Tensor operand, Combine combine, boolean relu, Tensor addend) {
+            this(bias, operand, combine, relu, addend, null);
+        }
+
         /** The same without the addend (for kernels that do not add one: it is added after them). */
         Epilogue withoutAddend() {
             return new Epilogue(bias, operand, combine, relu);
@@ -135,7 +162,7 @@ final class ClConv {
 
         int bits() {
             return (bias != null ? 1 : 0) | (operand != null ? combine.bit : 0) | (relu ? 4 : 0)
-                    | (addend != null ? 32 : 0);
+                    | (addend != null ? 32 : 0) | (kept != null ? 64 : 0);
         }
     }
 
@@ -170,7 +197,8 @@ final class ClConv {
                     e.bits(), weightStride, step, outPlane,
                     e.operand() != null ? ClDevice.planeStride(e.operand()) : outPlane,
                     e.addend() != null ? e.addend() : y,
-                    e.addend() != null ? ClDevice.planeStride(e.addend()) : outPlane);
+                    e.addend() != null ? ClDevice.planeStride(e.addend()) : outPlane,
+                    e.kept() != null ? e.kept() : y, e.kept() != null ? ClDevice.planeStride(e.kept()) : outPlane);
         }
     }
 

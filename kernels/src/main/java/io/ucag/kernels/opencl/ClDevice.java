@@ -276,6 +276,12 @@ public final class ClDevice implements Device {
     }
 
     @Override
+    public Tensor[] conv2dAddRelu(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual) {
+        OpShapes.requireSameDevice("conv2dAddRelu", this, x, weight, bias, residual);
+        return ClConv.conv2dAddRelu(this, x, weight, bias, params, residual, ConvKernelParams.forDevice(info));
+    }
+
+    @Override
     public Tensor conv2dDivide(Tensor numerator, Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
         OpShapes.requireSameDevice("conv2dDivide", this, numerator, x, weight, bias);
         OpShapes.conv2dOperand("conv2dDivide", "numerator", x, weight, bias, params, numerator);

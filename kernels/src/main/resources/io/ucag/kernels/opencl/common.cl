@@ -15,6 +15,8 @@
 #define EPILOGUE_DIVIDE 8   // r / . instead of + r: an LRP rule's quotient R / z (without RESIDUAL and RELU)
 #define EPILOGUE_MULTIPLY 16 // r * . instead of + r: an LRP rule's product x * f^T(s) (likewise)
 #define EPILOGUE_ADDEND 32  // + a at the output's own index, last: a residual block's other relevance path
+#define EPILOGUE_KEEP 64    // conv.cl only: the output after its bias also stored to k, before the other steps (a
+                            // residual block's body, which relevance rules split the block's relevance by)
 
 // PREFETCH(p): asks a CPU's cache for the line holding *p ahead of its use (clang's __builtin_prefetch; OpenCL's
 // prefetch() does nothing under PoCL). The host defines CPU_PREFETCH for CPU devices only; elsewhere it is empty.

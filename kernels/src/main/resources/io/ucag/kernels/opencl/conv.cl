@@ -21,7 +21,8 @@
 //                 x's planes xPlane floats apart likewise.
 //   conv2d        y (N,O,OH,OW) = sum over c, ky, kx of w[o, c, ky, kx] * xs[n*C + c, taps_g[ky*KW + kx] + q] (+ b[o])
 //                 (+ r[n, o, oy, ox]) (ReLU) (r / ., r * .) (+ a[n, o, oy, ox]), summed in (c, ky, kx) order, the
-//                 epilogue in brackets chosen by the bits of `epilogue` (EPILOGUE_*); taps_g holds each tap's offset
+//                 epilogue in brackets chosen by the bits of `epilogue` (EPILOGUE_*; with EPILOGUE_KEEP the value
+//                 after the bias is also stored to k[n, o, oy, ox]); taps_g holds each tap's offset
 //                 within one channel's staged block (phase*PLANE + row offset*COLS + column offset). Weights are read
 //                 in place: each of the TILE_OC filters is one sequential stream, which was faster than a per-call
 //                 repacking pass into a (C*KH*KW, O) layout. Work item: channels o0 .. o0+TILE_OC-1 (past O: the last
@@ -43,7 +44,7 @@
 //                 y^T (M, N) comes back transposed.
 //
 // Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl), except that conv2d's output,
-// operand and addend planes start outPlane, operandPlane and addendPlane floats apart (OH*OW, or more where planes
+// operand, addend and kept planes start outPlane, operandPlane, addendPlane and keptPlane floats apart (OH*OW, or more where planes
 // are padded to whole vectors: ClBuffer.padded) and its direct input's channelStride apart; weight (O,C,KH,KW) alike,
 // i.e. (O, C*KH*KW) row-major with k = (c*KH + ky)*KW + kx. Matrices are row-major. Geometry comes as kernel
 // arguments.
@@ -170,7 +171,7 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                      const int O, const int taps, const int channelStride, const int cols, const int OH,
                      const int OW, const int epilogue, const int weightStride, const int channelStep,
                      const int outPlane, const int operandPlane, __global const float* a_g,
-                     const int addendPlane) {
+                     const int addendPlane, __global float* k_g, const int keptPlane) {
     // the tile's channels o0 + i*channelStep: consecutive (channelStep 1), or, for aligned stores, channels whose
     // planes start at the same offset from a TILE_PX-float boundary (channelStep > 1, tiles in blocks of
     // channelStep*TILE_OC channels)
@@ -237,7 +238,11 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
             __global float* y_plane = y_g + ((size_t)n * O + o) * outPlane;
             __global const float* r_plane = r_g + ((size_t)n * O + o) * operandPlane;
             __global const float* a_plane = a_g + ((size_t)n * O + o) * addendPlane;
+            __global float* k_plane = k_g + ((size_t)n * O + o) * keptPlane;
             if (contiguous) {
+                if (epilogue & EPILOGUE_KEEP) {
+                    vstorePx(v, 0, k_plane + oy0 * OW + ox0);
+                }
                 if (epilogue & EPILOGUE_RESIDUAL) {
                     v += vloadPx(0, r_plane + oy0 * OW + ox0);
                 }
@@ -259,6 +264,9 @@ __kernel void conv2d(__global const float* xs_g, __global const float* w_g, __gl
                 vstorePx(v, 0, lanes_p);
                 UNROLL for (int t = 0; t < TILE_PX; t++) {
                     if (dst_p[t] >= 0) {
+                        if (epilogue & EPILOGUE_KEEP) {
+                            k_plane[dst_p[t]] = lanes_p[t];
+                        }
                         y_plane[dst_p[t]] = epilogue_tail(lanes_p[t], epilogue, r_plane + dst_p[t],
                                                           a_plane + dst_p[t]);
                     }

@@ -138,14 +138,14 @@ public final class RelevancePass {
 
     private Tensor forward(Layer layer, Tensor x, List<Step> steps) {
         if (layer instanceof Layer.Sequential s) {
-            return sequence(s, x, steps);
+            return sequence(s, x, steps, null);
         } else if (layer instanceof Layer.Residual r) {
             return residual(r, x, steps);
         } else if (layer instanceof Layer.Conv2d c) {
-            return conv(c, x, false, steps);
+            return conv(c, x, false, steps, null);
         } else if (layer instanceof Layer.Linear l) {
             return affine(l.name(), List.of(l.name()), new AffineOp.Dense(), model.parameter(l.name() + ".weight"),
-                    model.parameter(l.name() + ".bias"), x, false, steps);
+                    model.parameter(l.name() + ".bias"), x, false, steps, null);
         } else if (layer instanceof Layer.BatchNorm2d b) {
             return batchNorm(b, x, steps);
         }
@@ -179,9 +179,10 @@ public final class RelevancePass {
 
     /**
      * Children in order, a Conv2d and the BatchNorm2d right after it as one folded layer, and a ReLU after those
-     * inside the convolution.
+     * inside the convolution. With {@code blockSum} (a residual block's body) a last such convolution also makes the
+     * block's output.
      */
-    private Tensor sequence(Layer.Sequential s, Tensor x, List<Step> steps) {
+    private Tensor sequence(Layer.Sequential s, Tensor x, List<Step> steps, BlockSum blockSum) {
         Tensor current = x;
         List<Layer> children = s.children();
         for (int i = 0; i < children.size(); i++) {
@@ -189,15 +190,18 @@ public final class RelevancePass {
             if (child instanceof Layer.Conv2d c && i + 1 < children.size()
                     && children.get(i + 1) instanceof Layer.BatchNorm2d b) {
                 boolean relu = i + 2 < children.size() && children.get(i + 2) instanceof Layer.ReLU;
-                current = foldedConv(c, b, current, relu, steps);
+                boolean last = i + 2 == children.size();
+                current = foldedConv(c, b, current, relu, steps, last ? blockSum : null);
                 i++;
                 if (relu) {
                     reluInside(children.get(++i), steps);
                 }
             } else if (child instanceof Layer.Conv2d c && i + 1 < children.size()
                     && children.get(i + 1) instanceof Layer.ReLU) {
-                current = conv(c, current, true, steps);
+                current = conv(c, current, true, steps, null);
                 reluInside(children.get(++i), steps);
+            } else if (child instanceof Layer.Conv2d c && i + 1 == children.size()) {
+                current = conv(c, current, false, steps, blockSum);
             } else {
                 current = forward(child, current, steps);
             }
@@ -208,14 +212,33 @@ public final class RelevancePass {
         return current;
     }
 
+    /**
+     * A residual block's shortcut, which the body's last convolution adds in its store (Device.conv2dAddRelu), and
+     * the block's output it then made (null until then).
+     */
+    private static final class BlockSum {
+        final Tensor shortcut;
+        Tensor output;
+
+        BlockSum(Tensor shortcut) {
+            this.shortcut = shortcut;
+        }
+    }
+
     private Tensor residual(Layer.Residual block, Tensor x, List<Step> steps) {
         boolean inputNonNegative = nonNegative;
-        List<Step> bodySteps = new ArrayList<>();
-        Tensor body = sequence(block.body(), x, bodySteps);
-        nonNegative = inputNonNegative;
+        // the shortcut first, so that the body's last convolution can add it; but where the block holds the
+        // network's first affine layer the body first, whose first convolution then stays that layer (its rule)
+        boolean shortcutFirst = affineLayers > 0;
         List<Step> shortcutSteps = new ArrayList<>();
-        Tensor shortcut = sequence(block.shortcut(), x, shortcutSteps);
-        Tensor y = d.addRelu(body, shortcut);
+        Tensor early = shortcutFirst ? sequence(block.shortcut(), x, shortcutSteps, null) : null;
+        nonNegative = inputNonNegative;
+        List<Step> bodySteps = new ArrayList<>();
+        BlockSum blockSum = shortcutFirst ? new BlockSum(early) : null;
+        Tensor body = sequence(block.body(), x, bodySteps, blockSum);
+        nonNegative = inputNonNegative;
+        Tensor shortcut = shortcutFirst ? early : sequence(block.shortcut(), x, shortcutSteps, null);
+        Tensor y = blockSum != null && blockSum.output != null ? blockSum.output : d.addRelu(body, shortcut);
         nonNegative = true;
         float eps = composite.stabilizer();
         steps.add(recording(List.of(block.name(), block.relu().name()), r -> {
@@ -235,18 +258,22 @@ public final class RelevancePass {
         return y;
     }
 
-    /** A convolution with no BatchNorm after it ({@code relu}: and the ReLU after it inside). */
-    private Tensor conv(Layer.Conv2d c, Tensor x, boolean relu, List<Step> steps) {
+    /**
+     * A convolution with no BatchNorm after it ({@code relu}: and the ReLU after it inside; {@code blockSum}, if not
+     * null: a residual block's output made with it).
+     */
+    private Tensor conv(Layer.Conv2d c, Tensor x, boolean relu, List<Step> steps, BlockSum blockSum) {
         return affine(c.name(), List.of(c.name()), new AffineOp.Convolution(c.params()),
                 model.parameter(c.name() + ".weight"), c.bias() ? model.parameter(c.name() + ".bias") : null, x, relu,
-                steps);
+                steps, blockSum);
     }
 
-    private Tensor foldedConv(Layer.Conv2d conv, Layer.BatchNorm2d bn, Tensor x, boolean relu, List<Step> steps) {
+    private Tensor foldedConv(Layer.Conv2d conv, Layer.BatchNorm2d bn, Tensor x, boolean relu, List<Step> steps,
+                              BlockSum blockSum) {
         Tensor[] folded = model.foldedConvolution(conv.name()).orElseThrow(() -> new IllegalStateException(
                 conv.name() + " is followed by " + bn.name() + " but the model holds no folded weights for it"));
         return affine(conv.name(), List.of(bn.name(), conv.name()), new AffineOp.Convolution(conv.params()),
-                folded[0], folded[1], x, relu, steps);
+                folded[0], folded[1], x, relu, steps, blockSum);
     }
 
     /** The step of a ReLU that ran inside the convolution before it: relevance passes; the output is >= 0. */
@@ -257,12 +284,21 @@ public final class RelevancePass {
 
     /**
      * An affine layer's output ({@code relu}: with the ReLU after it applied inside the convolution, which saves a
-     * pass over the activation; the rules need only the layer's input) and its relevance step.
+     * pass over the activation; the rules need only the layer's input) and its relevance step. With
+     * {@code blockSum} (a convolution only) the same convolution also makes the residual block's output.
      */
     private Tensor affine(String name, List<String> names, AffineOp op, Tensor weight, Tensor bias, Tensor x,
-                          boolean relu, List<Step> steps) {
-        Tensor y = relu ? d.conv2dFused(x, weight, bias, ((AffineOp.Convolution) op).params(), null, true)
-                : op.apply(d, x, weight, bias);
+                          boolean relu, List<Step> steps, BlockSum blockSum) {
+        Tensor y;
+        if (blockSum != null) {
+            Tensor[] outputAndBody = d.conv2dAddRelu(x, weight, bias, ((AffineOp.Convolution) op).params(),
+                    blockSum.shortcut);
+            blockSum.output = outputAndBody[0];
+            y = outputAndBody[1];
+        } else {
+            y = relu ? d.conv2dFused(x, weight, bias, ((AffineOp.Convolution) op).params(), null, true)
+                    : op.apply(d, x, weight, bias);
+        }
         AffineLayer layer = new AffineLayer(name, op, weight, bias, nonNegative);
         Rule rule = composite.ruleFor(name, op instanceof AffineOp.Convolution, affineLayers++ == 0);
         steps.add(recording(names, new Step() {

@@ -74,6 +74,12 @@ public final class RecordingDevice implements Device {
     }
 
     @Override
+    public Tensor[] conv2dAddRelu(Tensor x, Tensor weight, Tensor bias, Conv2dParams params, Tensor residual) {
+        return tape.isRecording(x, weight, bias, residual) ? Device.super.conv2dAddRelu(x, weight, bias, params,
+                residual) : base.conv2dAddRelu(x, weight, bias, params, residual);
+    }
+
+    @Override
     public Tensor conv2dDivide(Tensor numerator, Tensor x, Tensor weight, Tensor bias, Conv2dParams params) {
         return tape.isRecording(numerator, x, weight, bias) ? Device.super.conv2dDivide(numerator, x, weight, bias,
                 params) : base.conv2dDivide(numerator, x, weight, bias, params);

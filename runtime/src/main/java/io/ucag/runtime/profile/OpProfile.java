@@ -72,7 +72,7 @@ public final class OpProfile {
     /** Multiply-adds times two of the dense ops; 0 for the others. */
     static double flopsOf(String op, Object[] args, Tensor result) {
         return switch (op) {
-            case "conv2d", "conv2dFused" -> { // out (N,O,Ho,Wo) x C*kh*kw
+            case "conv2d", "conv2dFused", "conv2dAddRelu" -> { // out (N,O,Ho,Wo) x C*kh*kw
                 Shape w = ((Tensor) args[1]).shape();
                 yield 2.0 * result.shape().numel() * w.dim(1) * w.dim(2) * w.dim(3);
             }

@@ -158,10 +158,14 @@ final class ClConvBackward {
         if (fewChannels && p.strideW() == 2 && p.dilationW() == 1) { // both column residues per work item
             String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
                     + PAIRED_PIXEL_VECTORS;
-            d.kernel(CONV_FILE, "conv2d_backward_input_few_channels_s2", defines).launch(
-                    new long[] {ceilDiv(w, 2 * kp.vectorWidth() * PAIRED_PIXEL_VECTORS), h, n}, ONE_BY_ONE_BY_ONE,
-                    gradOut, weight, dx, h, w, ws.dim(0), gs.dim(2), outW, ws.dim(2), ws.dim(3), p.strideH(),
-                    p.padH(), p.padW(), p.dilationH());
+            // gy as it is, padded planes too: a relevance pass's gy is a convolution's padded output, and a compact
+            // copy per call (the signed stem's two transposed maps read one gy) cost about 4 of 16 ms
+            try (Tensor gy = d.planar(gradOut)) {
+                d.kernel(CONV_FILE, "conv2d_backward_input_few_channels_s2", defines).launch(
+                        new long[] {ceilDiv(w, 2 * kp.vectorWidth() * PAIRED_PIXEL_VECTORS), h, n},
+                        ONE_BY_ONE_BY_ONE, gy, weight, dx, h, w, ws.dim(0), gs.dim(2), outW, ws.dim(2), ws.dim(3),
+                        p.strideH(), p.padH(), p.padW(), p.dilationH(), ClDevice.planeStride(gy));
+            }
             return dx;
         }
         // lanes run over input channels, or for the few channels of an RGB input over pixels
@@ -172,10 +176,13 @@ final class ClConvBackward {
         if (fewChannels) { // reads gy as it is: staging it cost as much as the kernel (10 of 22 ms on the stem)
             String defines = kp.convOptions() + " -DFEW_CHANNELS=" + c + " -DPIXEL_VECTORS="
                     + FEW_CHANNEL_PIXEL_VECTORS;
-            d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
-                    new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
-                    gradOut, weight, dx, h, w, ws.dim(0), gs.dim(2), outW, ws.dim(2), ws.dim(3), p.strideH(),
-                    p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), tilesPerResidue);
+            try (Tensor gy = d.planar(gradOut)) {
+                d.kernel(CONV_FILE, "conv2d_backward_input_few_channels", defines).launch(
+                        new long[] {xTiles, h, n}, ONE_BY_ONE_BY_ONE,
+                        gy, weight, dx, h, w, ws.dim(0), gs.dim(2), outW, ws.dim(2), ws.dim(3), p.strideH(),
+                        p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), tilesPerResidue,
+                        ClDevice.planeStride(gy));
+            }
             return dx;
         }
         // pixel loads start at ox0 = (x + PW - kx*DW) / SW for x in [0, w), so gy is staged with zero columns

@@ -33,7 +33,8 @@ public final class ClKernel {
      */
     private static final Set<String> PLANE_AWARE = Set.of("conv2d", "conv2d_tiled", "stage_input", "winograd_input",
             "winograd_output", "compact_planes", "planes_relu", "planes_add", "planes_positive_shares", "max_pool2d",
-            "max_pool2d_arg_max", "max_pool2d_backward", "stride_scatter");
+            "max_pool2d_arg_max", "max_pool2d_backward", "stride_scatter", "conv2d_backward_input_few_channels",
+            "conv2d_backward_input_few_channels_s2");
 
     private final cl_kernel kernel;
     private final cl_command_queue queue;

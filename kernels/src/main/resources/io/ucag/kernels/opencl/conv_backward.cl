@@ -32,7 +32,8 @@
 //                             it is, one broadcast per (o, c) for PIXEL_VECTORS multiply-adds (with one vector the
 //                             loads outnumbered the multiply-adds). Reads gy (N, O, OH, OW) as it is, not staged:
 //                             a vector reaching past either end of a row loads lane by lane, zeros outside (the
-//                             staging copy took 10 of 22 ms). ResNet-50's 7x7 stride-2 stem at 322 px, batch 3:
+//                             staging copy took 10 of 22 ms), its planes gyPlane floats apart (padded planes:
+//                             ClBuffer.padded). ResNet-50's 7x7 stride-2 stem at 322 px, batch 3:
 //                             21-22 -> 16-19 ms. Global (SW * tilesPerResidue, H, N).
 //   conv2d_backward_input_few_channels_s2
 //                             the same for SW = 2, DW = 1 (stride-2 RGB stems) with both column residues in one work
@@ -217,7 +218,8 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __g
                                                  __global float* dx_g, const int H, const int W, const int O,
                                                  const int OH, const int OW, const int KH, const int KW,
                                                  const int SH, const int SW, const int PH, const int PW,
-                                                 const int DH, const int DW, const int tilesPerResidue) {
+                                                 const int DH, const int DW, const int tilesPerResidue,
+                                                 const int gyPlane) {
     const int xTile = get_global_id(0);
     const int h = get_global_id(1);
     const int n = get_global_id(2);
@@ -228,7 +230,7 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __g
         return;
     }
     const int taps = KH * KW;
-    const int plane = OH * OW;
+    const int plane = gyPlane; // gy's planes gyPlane floats apart (OH*OW, or more where padded)
     realV acc_p[FEW_CHANNELS][PIXEL_VECTORS];
     #pragma unroll
     for (int c = 0; c < FEW_CHANNELS; c++) {
@@ -294,7 +296,8 @@ __kernel void conv2d_backward_input_few_channels(__global const float* gy_g, __g
 __kernel void conv2d_backward_input_few_channels_s2(__global const float* gy_g, __global const float* w_g,
                                                     __global float* dx_g, const int H, const int W, const int O,
                                                     const int OH, const int OW, const int KH, const int KW,
-                                                    const int SH, const int PH, const int PW, const int DH) {
+                                                    const int SH, const int PH, const int PW, const int DH,
+                                                    const int gyPlane) {
     const int x0 = get_global_id(0) * 2 * VECTOR_WIDTH * PIXEL_VECTORS; // even
     const int h = get_global_id(1);
     const int n = get_global_id(2);
@@ -302,7 +305,7 @@ __kernel void conv2d_backward_input_few_channels_s2(__global const float* gy_g, 
         return;
     }
     const int taps = KH * KW;
-    const int plane = OH * OW;
+    const int plane = gyPlane; // gy's planes gyPlane floats apart (OH*OW, or more where padded)
     realV acc_p[FEW_CHANNELS][2][PIXEL_VECTORS];
     #pragma unroll
     for (int c = 0; c < FEW_CHANNELS; c++) {

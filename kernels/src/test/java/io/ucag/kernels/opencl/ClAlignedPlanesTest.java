@@ -142,6 +142,18 @@ class ClAlignedPlanesTest {
             Tensor w = cl.fromArray(Shape.of(7, 405), OpenClTestSupport.random(rnd, Shape.of(7, 405)));
             assertArrayEquals(cl.linear(dense.reshape(2, 405), w, null).toArray(),
                     cl.linear(x.reshape(2, 405), w, null).toArray(), "flattened into a linear layer");
+            // an RGB layer's input gradient reads gy's padded planes in place (stride 2: both column residues per
+            // work item; stride 3: one residue)
+            Tensor stem = cl.fromArray(Shape.of(5, 3, 7, 7), OpenClTestSupport.random(rnd, Shape.of(5, 3, 7, 7)));
+            Shape rgb = Shape.of(2, 3, 17, 17);
+            Tensor gy = paddedInput(cl, Shape.of(2, 5, 9, 9), rnd);
+            assertArrayEquals(cl.conv2dBackwardInput(cl.fromArray(gy.shape(), gy.toArray()), stem, rgb,
+                    Conv2dParams.of(2, 3)).toArray(), cl.conv2dBackwardInput(gy, stem, rgb, Conv2dParams.of(2, 3))
+                    .toArray(), "RGB input gradient, stride 2");
+            Tensor gy3 = paddedInput(cl, Shape.of(2, 5, 7, 7), rnd);
+            assertArrayEquals(cl.conv2dBackwardInput(cl.fromArray(gy3.shape(), gy3.toArray()), stem, rgb,
+                    Conv2dParams.of(3, 5)).toArray(), cl.conv2dBackwardInput(gy3, stem, rgb, Conv2dParams.of(3, 5))
+                    .toArray(), "RGB input gradient, stride 3");
             // reshaped to other planes, a convolution reads a compact copy
             Tensor c = cl.fromArray(Shape.of(4, 5, 1, 1), OpenClTestSupport.random(rnd, Shape.of(4, 5, 1, 1)));
             assertArrayEquals(cl.conv2d(dense.reshape(2, 5, 3, 27), c, null, ONE).toArray(),

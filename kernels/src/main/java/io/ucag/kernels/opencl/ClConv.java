@@ -67,8 +67,7 @@ final class ClConv {
 
     /** conv2d(x, weight, e.bias) with the epilogue {@code e} applied in the store. */
     static Tensor conv2d(ClDevice d, Tensor x, Tensor weight, Conv2dParams p, Epilogue e, ConvKernelParams kp) {
-        boolean direct = !ClTiledConv.appliesTo(d) && !ClWinograd.applies(x.shape(), weight.shape(), p, kp);
-        if (e.kept() != null && !direct) {
+        if (e.kept() != null && (ClTiledConv.appliesTo(d) || ClWinograd.applies(x.shape(), weight.shape(), p, kp))) {
             throw new IllegalArgumentException("conv2d: only conv.cl's kernel keeps the output before its epilogue");
         }
         if (ClTiledConv.appliesTo(d)) {

@@ -44,10 +44,10 @@
 //                 y^T (M, N) comes back transposed.
 //
 // Layout: NCHW, element (n,c,h,w) at ((n*C + c)*H + h)*W + w (INDEX4 in common.cl), except that conv2d's output,
-// operand, addend and kept planes start outPlane, operandPlane, addendPlane and keptPlane floats apart (OH*OW, or more where planes
-// are padded to whole vectors: ClBuffer.padded) and its direct input's channelStride apart; weight (O,C,KH,KW) alike,
-// i.e. (O, C*KH*KW) row-major with k = (c*KH + ky)*KW + kx. Matrices are row-major. Geometry comes as kernel
-// arguments.
+// operand, addend and kept planes start outPlane, operandPlane, addendPlane and keptPlane floats apart (OH*OW, or
+// more where planes are padded to whole vectors: ClBuffer.padded) and its direct input's channelStride apart; weight
+// (O,C,KH,KW) alike, i.e. (O, C*KH*KW) row-major with k = (c*KH + ky)*KW + kx. Matrices are row-major. Geometry comes
+// as kernel arguments.
 
 #ifndef TILE_OC
 #define TILE_OC 8          // conv2d: output channels per work item (1, 2, 4, 8, 16)

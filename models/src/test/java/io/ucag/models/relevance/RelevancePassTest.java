@@ -14,6 +14,7 @@ import io.ucag.runtime.java.JavaDevice;
 import io.ucag.runtime.relevance.Epsilon;
 import io.ucag.runtime.relevance.Flat;
 import java.util.List;
+import java.util.stream.IntStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -138,6 +139,46 @@ class RelevancePassTest {
             IllegalArgumentException override = assertThrows(IllegalArgumentException.class, () -> RelevancePass.run(
                     m, SmallNets.upload(DEVICE, SmallNets.images(1, 1)), Seed.targetLogit(new int[] {0}), bad));
             assertTrue(override.getMessage().contains("classifier.3"), override.getMessage());
+        }
+    }
+    /**
+     * A network whose first affine layer sits in a residual block (the pass then runs the body before the shortcut,
+     * so that the body's first convolution stays that layer): LRP-0 still equals Gradient x Input without biases,
+     * and the first-layer rule lands on {@code block.body.0}, as if named there.
+     */
+    @Test
+    void aResidualBlockHoldingTheFirstLayerKeepsItsBodysFirstConvolutionFirst() {
+        Layer.Sequential body = new Layer.Sequential("block.body", List.of(
+                new Layer.Conv2d("block.body.0", 3, 4, 3, 3, Conv2dParams.of(1, 1), false),
+                new Layer.BatchNorm2d("block.body.1", 4, 1e-5f),
+                new Layer.ReLU("block.body.2"),
+                new Layer.Conv2d("block.body.3", 4, 4, 3, 3, Conv2dParams.of(1, 1), false),
+                new Layer.BatchNorm2d("block.body.4", 4, 1e-5f)));
+        Layer.Sequential shortcut = new Layer.Sequential("block.shortcut", List.of(
+                new Layer.Conv2d("block.shortcut.0", 3, 4, 1, 1, Conv2dParams.of(1, 0), false)));
+        Layer.Sequential root = new Layer.Sequential("", List.of(
+                new Layer.Residual("block", body, shortcut, new Layer.ReLU("block.relu")),
+                new Layer.AdaptiveAvgPool2d("avgpool", 1, 1),
+                new Layer.Flatten("flatten"),
+                new Layer.Linear("fc", 4, SmallNets.CLASSES)));
+        ModelSpec spec = new ModelSpec("residual-first", root, SmallNets.SIDE, Preprocessing.TORCHVISION,
+                SmallNets.CLASSES, "block");
+        int[] targets = {2, 3};
+        try (Model m = SmallNets.load(spec, DEVICE, 5, false)) {
+            float[] x = SmallNets.images(9, 2);
+            SmallNets.assertClose(SmallNets.gradientTimesInput(m, x, targets),
+                    SmallNets.relevance(m, x, targets, LRP0), 1e-4, "LRP-0 vs gradient x input");
+            Composite firstFlat = Composite.of("first-flat", new Epsilon(1e-7f), new Epsilon(1e-7f), new Flat());
+            Composite namedFlat = Composite.of("named-flat", new Epsilon(1e-7f), new Epsilon(1e-7f), null)
+                    .withRule("block.body.0", new Flat());
+            float[] viaFirst = SmallNets.relevance(m, x, targets, firstFlat);
+            SmallNets.assertClose(SmallNets.relevance(m, x, targets, namedFlat), viaFirst, 1e-6,
+                    "the first-layer rule on block.body.0");
+            Composite shortcutFlat = Composite.of("shortcut-flat", new Epsilon(1e-7f), new Epsilon(1e-7f), null)
+                    .withRule("block.shortcut.0", new Flat());
+            float[] viaShortcut = SmallNets.relevance(m, x, targets, shortcutFlat);
+            assertTrue(IntStream.range(0, viaFirst.length)
+                    .anyMatch(k -> Math.abs(viaFirst[k] - viaShortcut[k]) > 1e-4), "the rule's layer matters here");
         }
     }
 }

@@ -19,10 +19,14 @@
                             // residual block's body, which relevance rules split the block's relevance by)
 
 // PREFETCH(p): asks a CPU's cache for the line holding *p ahead of its use (clang's __builtin_prefetch; OpenCL's
-// prefetch() does nothing under PoCL). The host defines CPU_PREFETCH for CPU devices only; elsewhere it is empty.
-#ifdef CPU_PREFETCH
+// prefetch() does nothing under PoCL). The host defines CPU_PREFETCH for CPU devices only; elsewhere, and with a
+// compiler that lacks the builtin, it is empty.
+#if defined(CPU_PREFETCH) && defined(__has_builtin)
+#if __has_builtin(__builtin_prefetch)
 #define PREFETCH(p) __builtin_prefetch(p)
-#else
+#endif
+#endif
+#ifndef PREFETCH
 #define PREFETCH(p)
 #endif
 
